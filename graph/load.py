@@ -1,0 +1,461 @@
+"""Load tie datasets from CSV: check columns, parse types, enforce vocabularies.
+
+A dataset is a directory holding ``ties.csv`` (and optionally ``actors.csv`` and
+``documents.csv``) or a single ties CSV. Several can be merged. Every row that
+fails a check is set aside and reported as ``file:line: id: field: reason``;
+the good rows are kept. A file that cannot be read as a CSV table at all raises
+:class:`~graph.errors.DatasetError` with one clear sentence.
+"""
+
+import csv
+import difflib
+import io
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DatasetError
+from .schema import (ACTOR_COLUMNS, ACTOR_KINDS, ACTOR_REQUIRED, CONFIDENCE_LEVELS,
+                     DOCUMENT_COLUMNS, DOCUMENT_REQUIRED, POLARITIES, TIE_COLUMNS,
+                     TIE_REQUIRED, TIE_TYPES, default_polarity)
+
+__all__ = ["Dataset", "load_dataset", "read_ties", "read_actors", "read_documents",
+           "bundled_data_dir", "format_rejection", "parse_partial_dates"]
+
+_TRUE = {"true", "yes", "y", "t", "1"}
+_FALSE = {"false", "no", "n", "f", "0"}
+_DATE_RE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Ties, actors and documents loaded together, with the rows that were set aside.
+
+    ``ties`` has the columns of ``data/ties.csv`` (types parsed; ``polarity``
+    filled with the type's default), plus ``start_date``/``end_date`` (the first
+    and last day the tie covers), ``file`` and ``line`` (where it came from).
+    ``rejected`` lists dicts with ``file``, ``line``, ``id``, ``field``, ``reason``.
+    """
+
+    ties: pd.DataFrame
+    actors: pd.DataFrame
+    documents: pd.DataFrame
+    rejected: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+
+
+def bundled_data_dir():
+    """Return the directory of the bundled seed dataset.
+
+    The one place that knows where it lives: next to ``graph/`` in a checkout or
+    an editable install, or under ``<prefix>/share/tiegraph/data`` when installed
+    from a wheel. ``TIEGRAPH_DATA`` overrides both.
+
+    Examples
+    --------
+    >>> (bundled_data_dir() / "ties.csv").is_file()
+    True
+    """
+    env = os.environ.get("TIEGRAPH_DATA")
+    candidates = [Path(env)] if env else []
+    candidates += [Path(__file__).resolve().parent.parent / "data",
+                   Path(sys.prefix) / "share" / "tiegraph" / "data"]
+    for path in candidates:
+        if (path / "ties.csv").is_file():
+            return path
+    raise DatasetError("the bundled dataset was not found (looked in "
+                       + ", ".join(str(p) for p in candidates) + "); pass --data PATH")
+
+
+def format_rejection(r):
+    """Return one rejected row as ``file:line: id: field: reason``.
+
+    Examples
+    --------
+    >>> format_rejection({"file": "t.csv", "line": 3, "id": "t1", "field": "weight",
+    ...                   "reason": "must be a number > 0, got '-1'"})
+    "t.csv:3: t1: weight: must be a number > 0, got '-1'"
+    """
+    return f"{r['file']}:{r['line']}: {r['id'] or '-'}: {r['field']}: {r['reason']}"
+
+
+# --------------------------------------------------------------------------- reading
+
+def _decode(path):
+    try:
+        raw = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise DatasetError(f"{path}: is a directory without a ties.csv") from None
+    except OSError as ex:
+        raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
+    if not raw.replace(b"\xef\xbb\xbf", b"").strip():
+        raise DatasetError(f"{path}: the file is empty; a CSV with a header row is expected")
+    head = raw[:65536]
+    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 100 + 1:
+        raise DatasetError(f"{path}: this is a binary file, not a CSV text file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as ex:
+        line = raw[:ex.start].count(b"\n") + 1
+        raise DatasetError(f"{path}:{line}: the file is not UTF-8 text (byte 0x{raw[ex.start]:02x} "
+                           "at that line); save it as UTF-8") from None
+
+
+def _read_table(path, *, columns, required, what):
+    """Read a CSV into a DataFrame of stripped strings plus a ``line`` column.
+
+    Returns ``(frame, rejected)``; rows with the wrong number of fields are rejected.
+    """
+    text = _decode(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    try:
+        header = next(reader)
+    except csv.Error as ex:
+        raise DatasetError(f"{path}:1: not a readable CSV header ({ex})") from None
+    except StopIteration:
+        raise DatasetError(f"{path}: the file is empty; a CSV with a header row is expected") from None
+    header = [h.strip() for h in header]
+    dupes = sorted({h for h in header if header.count(h) > 1 and h})
+    if dupes:
+        raise DatasetError(f"{path}:1: column {dupes[0]!r} appears more than once in the header")
+    missing = [c for c in required if c not in header]
+    if missing and len(missing) == len(required):
+        raise DatasetError(
+            f"{path}: this does not look like a CSV {what} table: the header row has none of the "
+            f"required columns ({', '.join(required)}); found {_shorten(','.join(header))!r}")
+    if missing:
+        raise DatasetError(f"{path}:1: missing required column{'s' if len(missing) > 1 else ''} "
+                           f"{', '.join(missing)} (a {what} table needs {', '.join(required)})")
+    width = len(header)
+    id_at = header.index(columns[0]) if columns[0] in header else None
+    records, lines, rejected = [], [], []
+    line = reader.line_num + 1
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as ex:
+            raise DatasetError(f"{path}:{reader.line_num}: not readable as CSV ({ex})") from None
+        if not rec or (len(rec) == 1 and not rec[0].strip()):
+            line = reader.line_num + 1
+            continue
+        if len(rec) != width:
+            rid = rec[id_at].strip() if id_at is not None and id_at < len(rec) else ""
+            rejected.append(_rej(path, line, rid, "(row)",
+                                 f"has {len(rec)} fields but the header has {width}"
+                                 + (" (an unclosed quote?)" if '"' in "".join(rec) or len(rec) < width else "")))
+        else:
+            records.append(rec)
+            lines.append(line)
+        line = reader.line_num + 1
+    frame = pd.DataFrame(records, columns=header, dtype=object) if records else \
+        pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
+    for c in frame.columns:
+        frame[c] = frame[c].str.strip()
+    for c in columns:
+        if c not in frame.columns:
+            frame[c] = ""
+    frame["line"] = np.asarray(lines, dtype="int64")
+    return frame, rejected
+
+
+def _shorten(s, n=60):
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _rej(path, line, rid, fld, reason):
+    return {"file": str(path), "line": int(line), "id": rid, "field": fld, "reason": reason}
+
+
+class _Checker:
+    """Collects row errors for one frame; ``bad`` marks rows to set aside."""
+
+    def __init__(self, frame, path):
+        self.frame, self.path = frame, path
+        self.bad = np.zeros(len(frame), dtype=bool)
+        self.errors = []
+
+    def flag(self, mask, fld, reason):
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        self.bad |= mask
+        for idx in np.flatnonzero(mask):
+            row = self.frame.iloc[idx]
+            value = row[fld] if fld in self.frame.columns else ""
+            text = reason(value) if callable(reason) else reason
+            self.errors.append((int(row["line"]), _rej(self.path, row["line"], row.iloc[0], fld, text)))
+
+    def required(self, columns):
+        for c in columns:
+            self.flag(self.frame[c] == "", c, "is empty; a value is required")
+
+    def vocabulary(self, fld, allowed, *, optional=False):
+        col = self.frame[fld]
+        bad = ~col.isin(allowed)
+        if optional:
+            bad &= col != ""
+        else:
+            bad &= col != ""  # emptiness is reported by required()
+
+        def reason(v):
+            close = difflib.get_close_matches(v, allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            return f"{v!r} is not one of {', '.join(allowed)}{hint}"
+        self.flag(bad, fld, reason)
+
+    def unique_ids(self, fld="id"):
+        col = self.frame[fld]
+        dup = col.duplicated(keep="first") & (col != "")
+        if dup.any():
+            first = dict(zip(col[~dup], self.frame["line"][~dup]))
+            self.flag(dup, fld, lambda v: f"duplicate id {v!r}; first used on line {first[v]}")
+
+    def result(self):
+        self.errors.sort(key=lambda e: e[0])
+        return [e[1] for e in self.errors]
+
+
+def parse_partial_dates(values):
+    """Parse ISO dates of any precision into the first and last day they cover.
+
+    Returns ``(first, last, ok)``: two datetime64 Series and a boolean mask of
+    values that parsed. ``2023`` covers the whole year, ``2023-02`` all of February.
+
+    Examples
+    --------
+    >>> first, last, ok = parse_partial_dates(pd.Series(["2023", "2024-02", "2023-09-13", "2023-13"]))
+    >>> [d.date().isoformat() if ok_ else None for d, ok_ in zip(last, ok)]
+    ['2023-12-31', '2024-02-29', '2023-09-13', None]
+    >>> first[0].date().isoformat()
+    '2023-01-01'
+    """
+    s = pd.Series(values, dtype=object).astype(str)
+    shape = s.str.fullmatch(_DATE_RE).fillna(False).astype(bool)
+    n = s.str.len()
+    month = s.str.slice(5, 7).where(n >= 7, "01")
+    day = s.str.slice(8, 10).where(n >= 10, "01")
+    full = (s.str.slice(0, 4) + "-" + month + "-" + day).where(shape, None)
+    first = pd.to_datetime(full, format="%Y-%m-%d", errors="coerce")
+    ok = shape & first.notna()
+    last = first.copy()
+    year_only, month_only = ok & (n == 4), ok & (n == 7)
+    if year_only.any():
+        last[year_only] = first[year_only] + pd.offsets.YearEnd(0)
+    if month_only.any():
+        last[month_only] = first[month_only] + pd.offsets.MonthEnd(0)
+    return first, last, ok
+
+
+def _parse_bool(col):
+    low = col.str.lower()
+    return low.isin(_TRUE), ~(low.isin(_TRUE) | low.isin(_FALSE))
+
+
+def _parse_number(col):
+    num = pd.to_numeric(col.where(col != "", None), errors="coerce")
+    return num.astype("float64")
+
+
+def read_ties(path):
+    """Read and check one ties CSV.
+
+    Returns ``(ties, rejected)``: the good rows with parsed types, and the
+    rejected ones as dicts. Actor and document references are checked later,
+    by :func:`load_dataset`, against the tables loaded with them.
+
+    Raises
+    ------
+    DatasetError
+        If the file is empty, binary, not UTF-8, not a CSV table, or lacks a
+        required column.
+    """
+    frame, rejected = _read_table(path, columns=TIE_COLUMNS, required=TIE_REQUIRED, what="ties")
+    frame = frame[list(TIE_COLUMNS) + [c for c in frame.columns if c not in TIE_COLUMNS]]
+    chk = _Checker(frame, path)
+    chk.required(TIE_REQUIRED)
+    chk.unique_ids()
+    frame["confidence"] = frame["confidence"].str.lower()
+    frame["polarity"] = frame["polarity"].str.lower()
+    chk.vocabulary("type", TIE_TYPES)
+    chk.vocabulary("confidence", CONFIDENCE_LEVELS)
+    chk.vocabulary("polarity", POLARITIES, optional=True)
+    chk.flag((frame["source"] == frame["target"]) & (frame["source"] != ""), "target",
+             lambda v: f"same actor as source ({v!r}); a tie needs two actors")
+
+    start_lo, start_hi, start_ok = parse_partial_dates(frame["start"])
+    chk.flag(~start_ok & (frame["start"] != ""), "start",
+             lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    has_end = frame["end"] != ""
+    _, end_hi, end_ok = parse_partial_dates(frame["end"])
+    chk.flag(has_end & ~end_ok, "end",
+             lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    chk.flag(has_end & end_ok & start_ok & (end_hi < start_lo), "end",
+             lambda v: f"{v!r} is before start")
+
+    directed, bad_bool = _parse_bool(frame["directed"])
+    chk.flag(bad_bool & (frame["directed"] != ""), "directed",
+             lambda v: f"{v!r} is not a boolean (expected true or false)")
+    weight = _parse_number(frame["weight"])
+    chk.flag((frame["weight"] != "") & ~(np.isfinite(weight) & (weight > 0)), "weight",
+             lambda v: f"must be a number > 0, got {v!r}")
+    value = _parse_number(frame["value"])
+    chk.flag((frame["value"] != "") & ~np.isfinite(value), "value",
+             lambda v: f"must be a number, got {v!r}")
+
+    rejected += chk.result()
+    rejected.sort(key=lambda r: r["line"])
+    frame = frame.assign(directed=directed, weight=weight, value=value,
+                         start_date=start_lo, end_date=end_hi.where(has_end, start_hi),
+                         file=str(path))
+    frame["polarity"] = frame["polarity"].where(
+        frame["polarity"] != "", frame["type"].map(default_polarity))
+    return frame[~chk.bad].reset_index(drop=True), rejected
+
+
+def read_actors(path):
+    """Read and check an actors CSV; returns ``(actors, rejected)``."""
+    frame, rejected = _read_table(path, columns=ACTOR_COLUMNS, required=ACTOR_REQUIRED, what="actors")
+    chk = _Checker(frame, path)
+    chk.required(ACTOR_REQUIRED)
+    chk.unique_ids()
+    frame["kind"] = frame["kind"].str.lower()
+    chk.vocabulary("kind", ACTOR_KINDS)
+    rejected += chk.result()
+    frame = frame.assign(file=str(path))
+    return frame[~chk.bad].reset_index(drop=True), sorted(rejected, key=lambda r: r["line"])
+
+
+def read_documents(path):
+    """Read and check a documents CSV; returns ``(documents, rejected)``."""
+    frame, rejected = _read_table(path, columns=DOCUMENT_COLUMNS, required=DOCUMENT_REQUIRED,
+                                  what="documents")
+    chk = _Checker(frame, path)
+    chk.required(DOCUMENT_REQUIRED)
+    chk.unique_ids("doc")
+    rejected += chk.result()
+    frame = frame.assign(file=str(path))
+    return frame[~chk.bad].reset_index(drop=True), sorted(rejected, key=lambda r: r["line"])
+
+
+# --------------------------------------------------------------------------- merging
+
+def _resolve_spec(spec):
+    """Return ``(ties_path, actors_path|None, documents_path|None)`` for one --data value."""
+    path = Path(spec)
+    if path.is_dir():
+        ties = path / "ties.csv"
+        if not ties.is_file():
+            raise DatasetError(f"{path}: directory has no ties.csv")
+        opt = [path / n for n in ("actors.csv", "documents.csv")]
+        return ties, *(p if p.is_file() else None for p in opt)
+    if not path.exists():
+        raise DatasetError(f"{path}: no such file or directory")
+    return path, None, None
+
+
+def _merge_tables(frames, key):
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return None
+    merged = pd.concat(frames, ignore_index=True)
+    return merged.drop_duplicates(key, keep="first").reset_index(drop=True)
+
+
+def _empty(columns):
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+
+
+def load_dataset(paths=None):
+    """Load and merge datasets; the bundled one when ``paths`` is empty.
+
+    Parameters
+    ----------
+    paths : list of str or Path, optional
+        Directories (holding ``ties.csv`` and optionally ``actors.csv``,
+        ``documents.csv``) or single ties CSV files.
+
+    Returns
+    -------
+    Dataset
+        ``ties`` of the rows that passed every check; ``rejected`` lists the rest.
+        Where an actors table was given with a ties file, every actor the ties
+        name must be in an actors table; otherwise unknown actors are inferred.
+        The same holds for documents.
+
+    Raises
+    ------
+    DatasetError
+        If a file cannot be read as a table, or a tie id occurs in two files.
+
+    Examples
+    --------
+    >>> ds = load_dataset()
+    >>> ds.rejected, sorted(ds.ties.columns)[:3]
+    ([], ['confidence', 'directed', 'doc'])
+    """
+    specs = list(paths) if paths else [bundled_data_dir()]
+    parts, actor_frames, doc_frames, rejected = [], [], [], []
+    for spec in specs:
+        ties_path, actors_path, docs_path = _resolve_spec(spec)
+        ties, rej = read_ties(ties_path)
+        rejected += rej
+        actors = docs = None
+        if actors_path:
+            actors, rej = read_actors(actors_path)
+            rejected += rej
+            actor_frames.append(actors)
+        if docs_path:
+            docs, rej = read_documents(docs_path)
+            rejected += rej
+            doc_frames.append(docs)
+        parts.append((ties_path, ties, actors is not None, docs is not None))
+
+    seen = {}
+    for ties_path, ties, _, _ in parts:
+        for tid, line in zip(ties["id"], ties["line"]):
+            if tid in seen and seen[tid][0] != str(ties_path):
+                raise DatasetError(f"tie id {tid!r} is used in two files: {seen[tid][0]}:{seen[tid][1]} "
+                                   f"and {ties_path}:{line}; ids must be unique across merged datasets")
+            seen.setdefault(tid, (str(ties_path), line))
+
+    actors = _merge_tables(actor_frames, "id")
+    documents = _merge_tables(doc_frames, "doc")
+    known_actors = set(actors["id"]) if actors is not None else set()
+    known_docs = set(documents["doc"]) if documents is not None else set()
+    kept = []
+    for ties_path, ties, checks_actors, checks_docs in parts:
+        chk = _Checker(ties, ties_path)
+        if checks_actors:
+            for end in ("source", "target"):
+                chk.flag(~ties[end].isin(known_actors), end, lambda v: _unknown("actor", v, known_actors))
+        if checks_docs:
+            chk.flag(~ties["doc"].isin(known_docs), "doc", lambda v: _unknown("document", v, known_docs))
+        rejected += chk.result()
+        kept.append(ties[~chk.bad])
+
+    ties = pd.concat(kept, ignore_index=True) if kept else _empty(TIE_COLUMNS)
+    used = pd.unique(pd.concat([ties["source"], ties["target"]], ignore_index=True))
+    inferred = sorted(set(used) - known_actors)
+    if inferred:
+        extra = pd.DataFrame({"id": inferred, "name": inferred, "kind": "", "aliases": "", "group": "",
+                              "line": 0, "file": ""})
+        actors = extra if actors is None else pd.concat([actors, extra], ignore_index=True)
+    if actors is None:
+        actors = _empty(ACTOR_COLUMNS)
+    if documents is None:
+        documents = _empty(DOCUMENT_COLUMNS)
+    rejected.sort(key=lambda r: (r["file"], r["line"]))
+    return Dataset(ties=ties, actors=actors.reset_index(drop=True), documents=documents,
+                   rejected=rejected, sources=[str(s) for s in specs])
+
+
+def _unknown(what, value, known):
+    close = difflib.get_close_matches(value, sorted(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown {what} {value!r} (not in {what}s.csv){hint}"
