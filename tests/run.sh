@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up a fresh machine and run the whole test suite (README's test command; CI runs this).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+    echo "installing Debian's chromium for the browser tests..." >&2
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq >&2 && $SUDO apt-get install -y -qq chromium >&2
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' >&2
+exec .venv/bin/python -m pytest "$@"
