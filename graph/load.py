@@ -401,8 +401,12 @@ def load_dataset(paths=None):
     """
     specs = list(paths) if paths else [bundled_data_dir()]
     parts, actor_frames, doc_frames, rejected = [], [], [], []
+    loaded = set()
     for spec in specs:
         ties_path, actors_path, docs_path = _resolve_spec(spec)
+        if ties_path.resolve() in loaded:
+            raise DatasetError(f"{ties_path}: the same ties file is given twice")
+        loaded.add(ties_path.resolve())
         ties, rej = read_ties(ties_path)
         rejected += rej
         actors = docs = None

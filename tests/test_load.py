@@ -197,3 +197,8 @@ def test_bundled_data_dir_default_and_override(tmp_path, monkeypatch, dataset_di
     monkeypatch.setenv("TIEGRAPH_DATA", str(dataset_dir))
     assert bundled_data_dir() == dataset_dir
     assert len(load_dataset().ties) == len(SMALL_TIES)
+
+
+def test_same_file_twice_is_an_error(dataset_dir):
+    with pytest.raises(DatasetError, match="the same ties file is given twice"):
+        load_dataset([dataset_dir, dataset_dir / "ties.csv"])
