@@ -4,7 +4,9 @@ import math
 
 import networkx as nx
 
-__all__ = ["METRICS", "centrality_scores", "community_map"]
+__all__ = ["METRICS", "centrality_scores", "community_map", "centrality_table", "communities",
+           "ego_network", "timeline", "timeline_wide", "parse_period", "diff", "diff_lines",
+           "collapsed_selection"]
 
 #: Centrality metrics, in the order the ``all`` choice lists them.
 METRICS = ("degree", "strength", "betweenness", "closeness", "eigenvector", "pagerank")
@@ -153,3 +155,411 @@ def community_map(H, *, seed=42):
     parts = sorted((sorted(p, key=str) for p in parts), key=lambda p: (-len(p), str(p[0])))
     found = {v: i for i, part in enumerate(parts) for v in part}
     return dict(sorted(found.items(), key=lambda kv: str(kv[0])))
+
+
+def collapsed_selection(ties, actors=None, *, filters=None, default_polarity="cooperative"):
+    """Slice ``ties`` by ``filters`` and collapse them; returns the collapsed Graph.
+
+    ``filters`` are :func:`graph.build.select` keywords; ``polarity`` (``None``
+    → ``default_polarity``) decides which ties are counted by
+    :func:`graph.build.collapse`, and every actor with a tie in the slice is a
+    node (so an actor with only adversarial ties scores 0 rather than vanishing).
+    ``H.graph`` records ``polarity`` and ``filters`` (in words).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({"id": ["t1", "t2"], "source": ["A", "C"], "target": ["B", "A"],
+    ...     "type": ["trade", "sanctions"], "polarity": ["cooperative", "adversarial"],
+    ...     "weight": [2.0, 1.0], "confidence": ["confirmed", "confirmed"],
+    ...     "start_date": pd.to_datetime(["2020-01-01", "2021-01-01"]),
+    ...     "end_date": pd.to_datetime(["2020-12-31", "2021-12-31"])})
+    >>> H = collapsed_selection(ties)
+    >>> sorted(H.nodes), sorted(H.edges), H.graph["polarity"]
+    (['A', 'B', 'C'], [('A', 'B')], 'cooperative')
+    """
+    from .build import build_graph, collapse, describe_filters, select
+    filters = dict(filters or {})
+    polarity = filters.pop("polarity", None) or default_polarity
+    G = build_graph(select(ties, **filters), actors)
+    H = collapse(G, polarity=polarity)
+    H.graph["filters"] = describe_filters(**filters)
+    return H
+
+
+def _ranks(scores):
+    """Competition ranks (equal scores share the best rank) and the order (score desc, id)."""
+    order = sorted(scores, key=lambda a: (-round(scores[a], 10), str(a)))
+    ranks, prev, r = {}, None, 0
+    for i, a in enumerate(order, 1):
+        v = round(scores[a], 10)
+        if v != prev:
+            r, prev = i, v
+        ranks[a] = r
+    return order, ranks
+
+
+def centrality_table(H, metric="degree", *, top=None):
+    """Return actors ranked by ``metric`` as rows ``{"id", "name", metric, "rank"}``.
+
+    Rows are ordered by score, highest first, then by id; equal scores share
+    a rank. With ``metric="all"`` each row carries every metric of
+    :data:`METRICS` and ``rank`` orders actors by their mean rank over the six
+    (a consensus; ties again by id). ``top`` keeps the first ``top`` rows.
+
+    Examples
+    --------
+    >>> H = nx.Graph([("A", "B"), ("A", "C"), ("A", "D")])
+    >>> for u, v, d in H.edges(data=True):
+    ...     d.update(weight=1.0, distance=1.0)
+    >>> centrality_table(H, "degree", top=2)
+    [{'id': 'A', 'name': 'A', 'degree': 1.0, 'rank': 1}, {'id': 'B', 'name': 'B', 'degree': 0.3333333333333333, 'rank': 2}]
+    """
+    names = {v: H.nodes[v].get("name") or v for v in H}
+    if metric == "all":
+        every = {m: centrality_scores(H, m) for m in METRICS}
+        per_metric = {m: _ranks(sc)[1] for m, sc in every.items()}
+        mean_rank = {v: sum(per_metric[m][v] for m in METRICS) / len(METRICS) for v in H}
+        order, ranks = _ranks({v: -x for v, x in mean_rank.items()})
+        rows = [{"id": v, "name": names[v], **{m: every[m][v] for m in METRICS}, "rank": ranks[v]}
+                for v in order]
+    else:
+        scores = centrality_scores(H, metric)
+        order, ranks = _ranks(scores)
+        rows = [{"id": v, "name": names[v], metric: scores[v], "rank": ranks[v]} for v in order]
+    return rows[:top] if top else rows
+
+
+def communities(H, *, seed=42):
+    """Return seeded Louvain communities of ``H`` with members and modularity.
+
+    Returns
+    -------
+    dict
+        ``polarity`` (from ``H.graph``), ``seed``, ``modularity`` (by
+        ``weight``) and ``communities``: ``[{"community", "size", "members",
+        "names"}]`` numbered as in :func:`community_map`.
+
+    Raises
+    ------
+    QueryError
+        If ``H`` has no ties to partition.
+
+    Examples
+    --------
+    >>> H = nx.Graph([("A", "B"), ("B", "C"), ("A", "C"), ("X", "Y")])
+    >>> result = communities(H)
+    >>> [c["members"] for c in result["communities"]], round(result["modularity"], 3)
+    ([['A', 'B', 'C'], ['X', 'Y']], 0.375)
+    """
+    from .errors import QueryError
+    if H.number_of_edges() == 0:
+        raise QueryError("there are no ties to find communities in (check the filters and --polarity)")
+    found = community_map(H, seed=seed)
+    n = max(found.values()) + 1
+    parts = [sorted((v for v, c in found.items() if c == i), key=str) for i in range(n)]
+    G = H.to_undirected(as_view=True) if H.is_directed() else H
+    q = nx.community.modularity(G, [set(p) for p in parts], weight="weight")
+    return {"polarity": H.graph.get("polarity", "all"), "seed": seed, "modularity": float(q),
+            "communities": [{"community": i, "size": len(p), "members": p,
+                             "names": [H.nodes[v].get("name") or v for v in p]}
+                            for i, p in enumerate(parts)]}
+
+
+def ego_network(G, actor, *, depth=1, polarity="all"):
+    """Return the actors within ``depth`` hops of ``actor`` and every tie among them.
+
+    Parameters
+    ----------
+    G : MultiDiGraph
+        From :func:`graph.build.build_graph`.
+    actor : str
+        Actor id.
+    depth : int
+        Hops, ignoring direction.
+    polarity : {"all", "cooperative", "adversarial"}
+        Which ties count (for hops and for the list).
+
+    Returns
+    -------
+    dict
+        ``actor``, ``depth``, ``polarity``, ``actors`` (``[{"id", "name",
+        "hops", "ties_with_actor"}]`` by hops then id) and ``ties`` (tie
+        records, by id).
+
+    Raises
+    ------
+    QueryError
+        If ``actor`` has no ties in ``G``.
+
+    Examples
+    --------
+    >>> M = nx.MultiDiGraph()
+    >>> for key, (u, v) in {"t1": ("A", "B"), "t2": ("B", "C"), "t3": ("C", "D")}.items():
+    ...     _ = M.add_edge(u, v, key=key, id=key, polarity="cooperative")
+    >>> ego = ego_network(M, "B")
+    >>> [a["id"] for a in ego["actors"]], [t["id"] for t in ego["ties"]]
+    (['B', 'A', 'C'], ['t1', 't2'])
+    """
+    from .build import neighborhood
+    from .errors import QueryError
+    if polarity not in (None, "all"):
+        keep = [(u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if d.get("polarity") == polarity]
+        G = G.edge_subgraph(keep)
+    if actor not in G:
+        raise QueryError(f"{actor!r} has no ties in the selected data")
+    ego = neighborhood(G, actor, depth=depth)
+    hops = nx.single_source_shortest_path_length(ego.to_undirected(as_view=True), actor)
+    direct = {}
+    for u, v in ego.edges():
+        if actor in (u, v):
+            other = v if u == actor else u
+            direct[other] = direct.get(other, 0) + 1
+    actors = [{"id": v, "name": ego.nodes[v].get("name") or v, "hops": hops[v],
+               "ties_with_actor": direct.get(v, 0)}
+              for v in sorted(ego, key=lambda v: (hops[v], str(v)))]
+    ties = sorted(({"id": k, **{a: x for a, x in d.items() if a != "id"}}
+                   for _, _, k, d in ego.edges(keys=True, data=True)), key=lambda t: str(t["id"]))
+    return {"actor": actor, "depth": depth, "polarity": polarity or "all", "actors": actors, "ties": ties}
+
+
+def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=None):
+    """Return ``metric`` per actor per year, on the ties active in that year.
+
+    Parameters
+    ----------
+    ties, actors : DataFrame
+        As loaded by :func:`graph.load.load_dataset`.
+    metric : str
+        One of :data:`METRICS`.
+    only : list of str, optional
+        Actor ids to follow; default the ``top`` actors by ``metric`` on the
+        whole selection.
+    filters : dict, optional
+        :func:`graph.build.select` keywords; ``polarity`` ``None`` means
+        cooperative ties.
+
+    Returns
+    -------
+    list of dict
+        Long form, ``{"id", "name", "year", metric}``, by actor (in the order
+        followed) then year. The years run from the first to the last year in
+        which a selected tie starts. An actor with no counted tie in a year
+        scores 0.
+
+    Raises
+    ------
+    QueryError
+        If no tie is selected.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({"id": ["t1", "t2"], "source": ["A", "A"], "target": ["B", "C"],
+    ...     "type": ["trade", "trade"], "polarity": ["cooperative", "cooperative"],
+    ...     "weight": [1.0, 1.0], "confidence": ["confirmed", "confirmed"],
+    ...     "start_date": pd.to_datetime(["2020-01-01", "2021-01-01"]),
+    ...     "end_date": pd.to_datetime(["2021-12-31", "2021-12-31"])})
+    >>> [(r["id"], r["year"], r["strength"]) for r in timeline(ties, metric="strength", only=["A"])]
+    [('A', 2020, 1.0), ('A', 2021, 2.0)]
+    """
+    from .build import period_bounds, select
+    from .errors import QueryError
+    filters = dict(filters or {})
+    sliced = {k: v for k, v in filters.items() if k != "polarity"}
+    chosen = select(ties, **sliced)
+    if chosen.empty:
+        raise QueryError("no ties are selected; loosen the filters")
+    whole = collapsed_selection(ties, actors, filters=filters)
+    names = {v: whole.nodes[v].get("name") or v for v in whole}
+    if actors is not None and len(actors):
+        names.update({a: n for a, n in zip(actors["id"], actors["name"]) if a not in names and n})
+    if only:
+        follow = list(dict.fromkeys(only))
+    else:
+        follow = [r["id"] for r in centrality_table(whole, metric, top=top)]
+    first, last = int(chosen["start_date"].dt.year.min()), int(chosen["start_date"].dt.year.max())
+    if filters.get("start"):
+        first = max(first, int(period_bounds(filters["start"])[0].year))
+    if filters.get("end"):
+        last = min(last, int(period_bounds(filters["end"])[1].year))
+    rows_by_actor = {a: [] for a in follow}
+    for year in range(first, last + 1):
+        H = collapsed_selection(chosen, actors, filters={"start": str(year), "end": str(year),
+                                                         "polarity": filters.get("polarity")})
+        scores = centrality_scores(H, metric) if len(H) else {}
+        for a in follow:
+            rows_by_actor[a].append({"id": a, "name": names.get(a, a), "year": year,
+                                     metric: float(scores.get(a, 0.0))})
+    return [row for a in follow for row in rows_by_actor[a]]
+
+
+def timeline_wide(rows, metric):
+    """Pivot :func:`timeline` rows to one row per actor with a column per year.
+
+    Examples
+    --------
+    >>> timeline_wide([{"id": "A", "name": "A", "year": 2020, "degree": 1.0},
+    ...                {"id": "A", "name": "A", "year": 2021, "degree": 0.5}], "degree")
+    [{'id': 'A', 'name': 'A', '2020': 1.0, '2021': 0.5}]
+    """
+    wide = {}
+    for r in rows:
+        wide.setdefault(r["id"], {"id": r["id"], "name": r["name"]})[str(r["year"])] = r[metric]
+    return list(wide.values())
+
+
+def parse_period(text):
+    """Return ``(start, end)`` partial dates for a period: ``2021``, ``2021-06`` or ``2014:2021``.
+
+    Either side of ``:`` may be left empty for an open end (``:2021``).
+
+    Raises
+    ------
+    QueryError
+        If a side is not a date, or the end is before the start.
+
+    Examples
+    --------
+    >>> parse_period("2021"), parse_period("2014:2021-06"), parse_period("2022:")
+    (('2021', '2021'), ('2014', '2021-06'), ('2022', None))
+    """
+    from .build import period_bounds
+    from .errors import QueryError
+    text = str(text).strip()
+    lo, _, hi = text.partition(":") if ":" in text else (text, "", text)
+    lo, hi = lo.strip() or None, hi.strip() or None
+    if lo is None and hi is None:
+        raise QueryError(f"{text!r} is not a period (expected 2021, 2021-06 or 2014:2021)")
+    try:
+        if lo and hi and period_bounds(hi)[1] < period_bounds(lo)[0]:
+            raise QueryError(f"the period {text!r} ends before it starts")
+        for side in (lo, hi):
+            if side:
+                period_bounds(side)
+    except QueryError as ex:
+        if "ends before" in str(ex):
+            raise
+        raise QueryError(f"{text!r} is not a period (expected 2021, 2021-06 or 2014:2021)") from ex
+    return lo, hi
+
+
+def diff(ties, actors=None, *, before, after, metric="pagerank", top=10, filters=None):
+    """Compare two periods: actors and ties that appear or disappear, and centrality moves.
+
+    A tie belongs to a period if the days it covers overlap it, so a tie that
+    lasts across both periods neither appears nor disappears. Actors and ties
+    are compared on every selected tie (``polarity`` ``None`` → all);
+    centrality on the cooperative ties unless ``filters["polarity"]`` says otherwise.
+
+    Parameters
+    ----------
+    before, after : str
+        Periods for :func:`parse_period`.
+    metric : str
+        One of :data:`METRICS`, for the moves.
+    top : int
+        How many of the biggest moves (by absolute change, then id).
+
+    Returns
+    -------
+    dict
+        ``before``/``after`` (``period``, ``ties``, ``actors``), ``polarity``
+        (``ties`` and ``centrality``), ``metric``, ``actors_added``,
+        ``actors_removed`` (``[{"id", "name"}]``), ``ties_added``,
+        ``ties_removed`` (tie records by id) and ``moves`` (``[{"id", "name",
+        "before", "after", "change"}]``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({"id": ["t1", "t2"], "source": ["A", "A"], "target": ["B", "C"],
+    ...     "type": ["trade", "trade"], "polarity": ["cooperative", "cooperative"],
+    ...     "weight": [1.0, 1.0], "confidence": ["confirmed", "confirmed"],
+    ...     "start_date": pd.to_datetime(["2020-01-01", "2021-01-01"]),
+    ...     "end_date": pd.to_datetime(["2020-12-31", "2021-12-31"])})
+    >>> d = diff(ties, before="2020", after="2021", metric="strength")
+    >>> [a["id"] for a in d["actors_added"]], [t["id"] for t in d["ties_removed"]], d["moves"][0]["id"]
+    (['C'], ['t1'], 'B')
+    """
+    from .build import build_graph, select, tie_record
+    filters = dict(filters or {})
+    cent_polarity = filters.get("polarity") or "cooperative"
+    tie_polarity = filters.get("polarity") or "all"
+    base = {k: v for k, v in filters.items() if k not in ("start", "end", "polarity")}
+    names = {}
+    if actors is not None and len(actors):
+        names = {a: n or a for a, n in zip(actors["id"], actors["name"])}
+    sides, scores = {}, {}
+    for label, period in (("before", before), ("after", after)):
+        lo, hi = parse_period(period)
+        part = select(ties, **base, start=lo, end=hi, polarity=tie_polarity)
+        sides[label] = part
+        H = collapsed_selection(ties, actors, filters={**base, "start": lo, "end": hi,
+                                                         "polarity": cent_polarity})
+        scores[label] = centrality_scores(H, metric) if len(H) else {}
+    def actor_set(part):
+        return set(part["source"]) | set(part["target"])
+    a_before, a_after = actor_set(sides["before"]), actor_set(sides["after"])
+    t_before = {r["id"]: r for r in sides["before"].to_dict("records")}
+    t_after = {r["id"]: r for r in sides["after"].to_dict("records")}
+    def who(ids):
+        return [{"id": a, "name": names.get(a, a)} for a in sorted(ids, key=str)]
+    def tie_rows(found, ids):
+        keep = ("id", "source", "target", "type", "start", "end", "confidence", "weight", "doc", "quote")
+        return [{k: tie_record(found[i]).get(k) or (None if k == "end" else tie_record(found[i]).get(k))
+                 for k in keep} for i in sorted(ids, key=str)]
+    moves = []
+    for a in sorted(set(scores["before"]) | set(scores["after"]), key=str):
+        b, f = scores["before"].get(a, 0.0), scores["after"].get(a, 0.0)
+        if round(f - b, 10) != 0:
+            moves.append({"id": a, "name": names.get(a, a), "before": b, "after": f, "change": f - b})
+    moves.sort(key=lambda m: (-abs(round(m["change"], 10)), str(m["id"])))
+    return {
+        "before": {"period": str(before), "ties": len(t_before), "actors": len(a_before)},
+        "after": {"period": str(after), "ties": len(t_after), "actors": len(a_after)},
+        "polarity": {"ties": tie_polarity, "centrality": cent_polarity},
+        "metric": metric,
+        "actors_added": who(a_after - a_before),
+        "actors_removed": who(a_before - a_after),
+        "ties_added": tie_rows(t_after, set(t_after) - set(t_before)),
+        "ties_removed": tie_rows(t_before, set(t_before) - set(t_after)),
+        "moves": moves[:top],
+    }
+
+
+def diff_lines(report):
+    """Return a :func:`diff` report as readable lines of text.
+
+    Examples
+    --------
+    >>> report = {"before": {"period": "2020", "ties": 1, "actors": 2},
+    ...     "after": {"period": "2021", "ties": 1, "actors": 2},
+    ...     "polarity": {"ties": "all", "centrality": "cooperative"}, "metric": "strength",
+    ...     "actors_added": [{"id": "C", "name": "C"}], "actors_removed": [{"id": "B", "name": "B"}],
+    ...     "ties_added": [], "ties_removed": [], "moves": []}
+    >>> print("\\n".join(diff_lines(report)[:3]))
+    2020 → 2021: ties 1 → 1, actors 2 → 2 (ties: all polarities; strength on cooperative ties)
+    Actors appearing (1): C
+    Actors disappearing (1): B
+    """
+    b, a = report["before"], report["after"]
+    pol = report["polarity"]
+    ties_pol = "all polarities" if pol["ties"] == "all" else f"{pol['ties']} only"
+    lines = [f"{b['period']} → {a['period']}: ties {b['ties']} → {a['ties']}, "
+             f"actors {b['actors']} → {a['actors']} "
+             f"(ties: {ties_pol}; {report['metric']} on {pol['centrality']} ties)"]
+    for key, label in (("actors_added", "appearing"), ("actors_removed", "disappearing")):
+        found = report[key]
+        lines.append(f"Actors {label} ({len(found)}): " + (", ".join(x["name"] for x in found) or "none"))
+    for key, label in (("ties_added", "appearing"), ("ties_removed", "disappearing")):
+        found = report[key]
+        lines.append(f"Ties {label} ({len(found)}):" + ("" if found else " none"))
+        for t in found:
+            when = t["start"] + (f"–{t['end']}" if t.get("end") else "")
+            lines.append(f"  {t['id']}  {t['source']} – {t['target']}  {t['type']} {when} ({t['confidence']})")
+    lines.append(f"Biggest {report['metric']} moves:" + ("" if report["moves"] else " none"))
+    width = max((len(m["name"]) for m in report["moves"]), default=0)
+    for m in report["moves"]:
+        lines.append(f"  {m['name'].ljust(width)}  {m['before']:.3g} → {m['after']:.3g}  ({m['change']:+.3g})")
+    return lines
