@@ -507,8 +507,11 @@ def diff(ties, actors=None, *, before, after, metric="pagerank", top=10, filters
         return [{"id": a, "name": names.get(a, a)} for a in sorted(ids, key=str)]
     def tie_rows(found, ids):
         keep = ("id", "source", "target", "type", "start", "end", "confidence", "weight", "doc", "quote")
-        return [{k: tie_record(found[i]).get(k) or (None if k == "end" else tie_record(found[i]).get(k))
-                 for k in keep} for i in sorted(ids, key=str)]
+        rows = []
+        for i in sorted(ids, key=str):
+            rec = tie_record(found[i])
+            rows.append({k: rec.get(k) for k in keep} | {"end": rec.get("end") or None})
+        return rows
     moves = []
     for a in sorted(set(scores["before"]) | set(scores["after"]), key=str):
         b, f = scores["before"].get(a, 0.0), scores["after"].get(a, 0.0)
