@@ -39,6 +39,9 @@ class Dataset:
     filled with the type's default), plus ``start_date``/``end_date`` (the first
     and last day the tie covers), ``file`` and ``line`` (where it came from).
     ``rejected`` lists dicts with ``file``, ``line``, ``id``, ``field``, ``reason``.
+    ``notes`` are sentences from importers about source rows that make no tie by
+    the source's own definition (a trade flow of 0), so that nothing is left out
+    unsaid.
     """
 
     ties: pd.DataFrame
@@ -46,6 +49,7 @@ class Dataset:
     documents: pd.DataFrame
     rejected: list = field(default_factory=list)
     sources: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
 
 def bundled_data_dir():
