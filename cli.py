@@ -265,5 +265,305 @@ def summary(session, filters, fmt):
     emit(report, fmt)
 
 
+# ---- analysis commands
+
+CENTRALITY_METRICS = ("degree", "strength", "betweenness", "closeness", "eigenvector", "pagerank")
+EXPORT_TO = ("graphml", "gexf", "json", "csv")
+
+
+def _polarity_note(session, what, polarity, default):
+    """Say on stderr which ties an answer used (the JSON/CSV carry it as a field)."""
+    how = "the default" if polarity == default else "--polarity"
+    session.info(f"{what} on {'all' if polarity == 'all' else polarity} ties ({how}; "
+                 f"--polarity all|cooperative|adversarial to change)")
+
+
+def _short(text, n=90):
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+@cli.command()
+@click.option("--metric", type=click.Choice(CENTRALITY_METRICS + ("all",)), default="degree",
+              show_default=True, help="Which centrality; 'all' gives every one, ranked by mean rank.")
+@click.option("-n", "--top", type=click.IntRange(min=1), help="Keep only the first N actors.")
+@filter_options
+@format_option
+@click.pass_obj
+def centrality(session, metric, top, filters, fmt):
+    """Rank actors by centrality, on cooperative ties unless --polarity says otherwise.
+
+    Betweenness and closeness walk 'distance' = 1/weight, so strong ties are short.
+    Equal scores share a rank; rows are ordered by score, then id.
+
+    \b
+    Example:
+        tiegraph centrality --metric betweenness --top 5
+        tiegraph centrality --metric all --from 2022 --format csv
+    """
+    from graph.analysis import centrality_table, collapsed_selection
+    ds = session.dataset()
+    with library_errors():
+        H = collapsed_selection(ds.ties, ds.actors, filters=filters)
+        rows = centrality_table(H, metric, top=top)
+    if not rows:
+        raise click.ClickException("no ties are selected; loosen the filters")
+    _polarity_note(session, "centrality", H.graph["polarity"], "cooperative")
+    emit(rows if fmt == "table" else [{**r, "polarity": H.graph["polarity"]} for r in rows], fmt)
+
+
+@cli.command()
+@click.option("--seed", type=int, default=42, show_default=True, help="Louvain's random seed.")
+@filter_options
+@format_option
+@click.pass_obj
+def communities(session, seed, filters, fmt):
+    """Find blocs (seeded Louvain on tie weight): members and modularity.
+
+    Cooperative ties only unless --polarity says otherwise, so sanctions do not
+    put rivals in one bloc. Communities are numbered by size, then smallest id.
+
+    \b
+    Example:
+        tiegraph communities
+        tiegraph communities --from 2022 --format json
+    """
+    from graph.analysis import collapsed_selection, communities as find_communities
+    ds = session.dataset()
+    with library_errors():
+        result = find_communities(collapsed_selection(ds.ties, ds.actors, filters=filters), seed=seed)
+    if fmt == "json":
+        return emit(result, fmt)
+    if fmt == "csv":
+        return emit([{"community": c["community"], "id": a, "name": n, "modularity": result["modularity"],
+                      "polarity": result["polarity"]}
+                     for c in result["communities"] for a, n in zip(c["members"], c["names"])], fmt)
+    click.echo(f"{len(result['communities'])} communities, modularity {result['modularity']:.3f} "
+               f"(Louvain, seed {seed}, {result['polarity']} ties)")
+    emit([{"community": c["community"], "size": c["size"], "members": ", ".join(c["names"])
+           + (f"  (no {result['polarity']} tie)" if c["isolated"] and result["polarity"] != "all" else "")}
+          for c in result["communities"]], fmt)
+
+
+@cli.command()
+@click.argument("source", metavar="A")
+@click.argument("target", metavar="B")
+@click.option("--strongest", is_flag=True, help="Least total distance (1/weight) instead of fewest hops.")
+@click.option("--k", "k", type=click.IntRange(min=1), default=1, show_default=True,
+              help="How many alternative paths, best first.")
+@click.option("--time-respecting", is_flag=True,
+              help="Each hop's tie still active when the previous hop happened; earliest arrival, "
+                   "then fewest hops.")
+@click.option("--directed", is_flag=True, help="Walk directed ties only from source to target.")
+@click.option("--show-ties", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Ties quoted per hop in the table (the rest are counted).")
+@filter_options
+@format_option
+@click.pass_obj
+def path(session, source, target, strongest, k, time_respecting, directed, show_ties, filters, fmt):
+    """Show how actor A reaches actor B, each hop with its ties and quotes.
+
+    Fewest hops by default, over cooperative ties (--polarity all walks sanctions
+    and hostile acts too), ignoring direction unless --directed. Exit 1 with a
+    sentence when there is no path, naming the filter that caused it.
+
+    \b
+    Example:
+        tiegraph path "North Korea" "United States"
+        tiegraph path PRK USA --k 3 --strongest --format json
+        tiegraph path DPRK Japan --time-respecting --from 2022
+    """
+    from graph.paths import HOP_TIE_FIELDS, briefing_lines, find_paths
+    if strongest and time_respecting:
+        raise click.UsageError("--strongest and --time-respecting rank paths differently; choose one")
+    ds = session.dataset()
+    with library_errors():
+        result = find_paths(ds.ties, source, target, actors=ds.actors, filters=filters, k=k,
+                            strongest=strongest, time_respecting=time_respecting, directed=directed)
+    if fmt == "table":
+        click.echo("\n".join(briefing_lines(result, more=show_ties - 1)))
+    elif fmt == "json":
+        emit(result, fmt)
+    else:
+        emit([{"path": i, "hop": j, "from": h["from"], "to": h["to"], "on": h.get("on"),
+               **{f: t[f] for f in HOP_TIE_FIELDS}, "polarity_used": result["polarity"]}
+              for i, p in enumerate(result["paths"], 1) for j, h in enumerate(p["hops"], 1)
+              for t in h["ties"]], fmt)
+
+
+@cli.command()
+@click.argument("actor")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Hops from the actor (direction ignored).")
+@click.option("--all-ties", "among", is_flag=True,
+              help="Also list ties between actors at the same distance (e.g. between two neighbours).")
+@filter_options
+@format_option
+@click.pass_obj
+def neighbors(session, actor, depth, among, filters, fmt):
+    """Show an actor's ego network: the actors within N hops and the ties that reach them.
+
+    All ties count by default (a sanction is a neighbour too); --polarity narrows it.
+
+    \b
+    Example:
+        tiegraph neighbors "North Korea"
+        tiegraph neighbors PRK --depth 2 --polarity cooperative --format json
+    """
+    from graph.actors import resolve_actor
+    from graph.analysis import ego_network
+    from graph.build import build_graph, select
+    ds = session.dataset()
+    with library_errors():
+        aid = resolve_actor(ds.actors, actor)
+        G = build_graph(select(ds.ties, **{**filters, "polarity": None}), ds.actors)
+        ego = ego_network(G, aid, depth=depth, polarity=filters["polarity"] or "all", among=among)
+    if fmt != "table":
+        return emit(ego if fmt == "json" else ego["ties"], fmt)
+    session.info(f"{len(ego['actors']) - 1} actors within {depth} hop{'s' if depth > 1 else ''} of "
+                 f"{ego['actors'][0]['name']}; {len(ego['ties'])} ties ({ego['polarity']} ties)")
+    emit(ego["actors"], fmt)
+    click.echo()
+    names = {a["id"]: a["name"] for a in ego["actors"]}
+    emit([{"id": t["id"], "source": names[t["source"]], "target": names[t["target"]], "type": t["type"],
+           "start": t["start"], "confidence": t["confidence"], "quote": _short(t["quote"], 70)}
+          for t in ego["ties"]], fmt)
+
+
+@cli.command()
+@click.option("--metric", type=click.Choice(CENTRALITY_METRICS), default="degree", show_default=True)
+@click.option("--actor", "actor_names", multiple=True, metavar="A",
+              help="Follow this actor (repeatable). Default: the top N by the metric overall.")
+@click.option("-n", "--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many actors to follow when no --actor is given.")
+@click.option("--period", type=click.Choice(["year"]), default="year", show_default=True,
+              help="Time step (ties active in each year).")
+@click.option("--plot", type=click.Path(dir_okay=False, writable=True), metavar="FILE.png",
+              help="Also draw a line chart (.png or .svg; needs matplotlib: tiegraph[plot]).")
+@filter_options
+@format_option
+@click.pass_obj
+def timeline(session, metric, actor_names, top, period, plot, filters, fmt):
+    """Show a centrality metric per actor per year, on the ties active that year.
+
+    Cooperative ties unless --polarity says otherwise. The table has a column per
+    year; JSON and CSV are long form (one row per actor and year).
+
+    \b
+    Example:
+        tiegraph timeline --metric strength --actor PRK --actor RUS --actor CHN
+        tiegraph timeline --metric pagerank --top 5 --plot pagerank.png
+    """
+    from graph.actors import resolve_actor
+    from graph.analysis import timeline as metric_timeline, timeline_wide
+    if plot and not plot.lower().endswith((".png", ".svg")):
+        raise click.UsageError(f"--plot {plot}: the file name must end in .png or .svg")
+    ds = session.dataset()
+    with library_errors():
+        only = [resolve_actor(ds.actors, a) for a in actor_names]
+        rows = metric_timeline(ds.ties, ds.actors, metric=metric, only=only, top=top, filters=filters)
+        if plot:
+            from explorer.charts import timeline_chart
+            timeline_chart(rows, metric, plot)
+    _polarity_note(session, f"{metric} per year", filters["polarity"] or "cooperative", "cooperative")
+    if plot:
+        session.info(f"wrote {plot}")
+    polarity = filters["polarity"] or "cooperative"
+    emit(timeline_wide(rows, metric) if fmt == "table" else [{**r, "polarity": polarity} for r in rows], fmt)
+
+
+@cli.command()
+@click.option("--before", required=True, metavar="PERIOD", help="2021, 2021-06 or 2014:2021.")
+@click.option("--after", required=True, metavar="PERIOD", help="2021, 2021-06 or 2014:2021.")
+@click.option("--metric", type=click.Choice(CENTRALITY_METRICS), default="pagerank", show_default=True,
+              help="Centrality whose moves are listed.")
+@click.option("-n", "--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many of the biggest moves.")
+@filter_options
+@format_option
+@click.pass_obj
+def diff(session, before, after, metric, top, filters, fmt):
+    """Compare two periods: actors and ties that appear or disappear, and centrality moves.
+
+    A PERIOD is a year, a month or a range START:END (either side may be empty).
+    A tie is in a period if it is active in it. Ties of every polarity are compared;
+    centrality uses cooperative ties unless --polarity says otherwise.
+
+    \b
+    Example:
+        tiegraph diff --before 2014:2021 --after 2022:2024
+        tiegraph diff --before 2022 --after 2023 --metric betweenness --format json
+    """
+    from graph.analysis import diff as compare, diff_lines
+    if filters["start"] or filters["end"]:
+        raise click.UsageError("diff takes its windows from --before and --after; drop --from/--to")
+    ds = session.dataset()
+    with library_errors():
+        report = compare(ds.ties, ds.actors, before=before, after=after, metric=metric, top=top,
+                         filters=filters)
+    if fmt == "table":
+        return click.echo("\n".join(diff_lines(report)))
+    if fmt == "json":
+        return emit(report, fmt)
+    rows = [{"change": key.replace("s_", "_", 1), **a}
+            for key in ("actors_added", "actors_removed", "ties_added", "ties_removed") for a in report[key]]
+    emit(rows + [{"change": "move", "metric": metric, **m} for m in report["moves"]], fmt)
+
+
+def _export_filter_options(func):
+    """The common filters, with the window's end spelled --until: export's --to names the format."""
+    inner = filter_options(func)
+
+    @wraps(inner)
+    def wrapper(*args, **kwargs):
+        try:
+            return inner(*args, **kwargs)
+        except click.UsageError as ex:
+            ex.message = ex.message.replace("--to ", "--until ", 1)
+            raise
+
+    for param in wrapper.__click_params__:
+        if param.name == "end":
+            param.opts = ["--until"]
+            param.help = "Keep ties active on or before this date (the common --to)."
+    return wrapper
+
+
+@cli.command()
+@click.option("--to", "to", type=click.Choice(EXPORT_TO), required=True,
+              help="graphml / json (node-link) keep every tie and attribute; gexf is dynamic "
+                   "(Gephi timeline); csv is the ties.csv format.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
+              show_default=True, help="Output file; '-' for stdout.")
+@_export_filter_options
+@click.pass_obj
+def export(session, to, out, filters):
+    """Export the (filtered) tie graph for Gephi, NetworkX or a spreadsheet.
+
+    One edge per tie, keyed by its id; every tie of every polarity unless
+    --polarity says otherwise. Without filters, actors with no tie are kept too.
+    The window's end is --until here, since --to names the format.
+
+    \b
+    Example:
+        tiegraph export --to gexf --out ties.gexf
+        tiegraph export --to graphml --from 2022 --until 2023 --out ties.graphml
+    """
+    from graph.build import build_graph, select
+    from graph.export import export_graph
+    ds = session.dataset()
+    with library_errors():
+        G = build_graph(select(ds.ties, **filters), ds.actors, documents=ds.documents,
+                        include_isolates=not any(filters.values()))
+        text = export_graph(G, to)
+    if out == "-":
+        click.echo(text, nl=False)
+    else:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    session.info(f"exported {G.number_of_edges()} ties among {G.number_of_nodes()} actors as {to}"
+                 + ("" if out == "-" else f" to {out}"))
+
+
 if __name__ == "__main__":
     cli()

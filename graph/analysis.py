@@ -238,7 +238,9 @@ def communities(H, *, seed=42):
     dict
         ``polarity`` (from ``H.graph``), ``seed``, ``modularity`` (by
         ``weight``) and ``communities``: ``[{"community", "size", "members",
-        "names"}]`` numbered as in :func:`community_map`.
+        "names", "isolated"}]`` numbered as in :func:`community_map`;
+        ``isolated`` marks an actor alone because it has no counted tie (for
+        example only sanctions, on cooperative ties).
 
     Raises
     ------
@@ -262,12 +264,13 @@ def communities(H, *, seed=42):
     q = nx.community.modularity(G, [set(p) for p in parts], weight="weight")
     return {"polarity": H.graph.get("polarity", "all"), "seed": seed, "modularity": float(q),
             "communities": [{"community": i, "size": len(p), "members": p,
-                             "names": [H.nodes[v].get("name") or v for v in p]}
+                             "names": [H.nodes[v].get("name") or v for v in p],
+                             "isolated": len(p) == 1 and G.degree(p[0]) == 0}
                             for i, p in enumerate(parts)]}
 
 
-def ego_network(G, actor, *, depth=1, polarity="all"):
-    """Return the actors within ``depth`` hops of ``actor`` and every tie among them.
+def ego_network(G, actor, *, depth=1, polarity="all", among=False):
+    """Return the actors within ``depth`` hops of ``actor`` and the ties that reach them.
 
     Parameters
     ----------
@@ -279,13 +282,17 @@ def ego_network(G, actor, *, depth=1, polarity="all"):
         Hops, ignoring direction.
     polarity : {"all", "cooperative", "adversarial"}
         Which ties count (for hops and for the list).
+    among : bool
+        Also list the ties between actors at the same distance (for example
+        between two of the actor's neighbours); by default only the ties that
+        make the network, from each actor at ``h`` hops to those at ``h + 1``.
 
     Returns
     -------
     dict
         ``actor``, ``depth``, ``polarity``, ``actors`` (``[{"id", "name",
-        "hops", "ties_with_actor"}]`` by hops then id) and ``ties`` (tie
-        records, by id).
+        "hops", "ties_with_actor"}]`` by hops then id; the actor first, with
+        ``ties_with_actor`` None) and ``ties`` (tie records, by id).
 
     Raises
     ------
@@ -297,9 +304,12 @@ def ego_network(G, actor, *, depth=1, polarity="all"):
     >>> M = nx.MultiDiGraph()
     >>> for key, (u, v) in {"t1": ("A", "B"), "t2": ("B", "C"), "t3": ("C", "D")}.items():
     ...     _ = M.add_edge(u, v, key=key, id=key, polarity="cooperative")
+    >>> _ = M.add_edge("A", "C", key="t4", id="t4", polarity="cooperative")
     >>> ego = ego_network(M, "B")
     >>> [a["id"] for a in ego["actors"]], [t["id"] for t in ego["ties"]]
     (['B', 'A', 'C'], ['t1', 't2'])
+    >>> [t["id"] for t in ego_network(M, "B", among=True)["ties"]]
+    ['t1', 't2', 't4']
     """
     from .build import neighborhood
     from .errors import QueryError
@@ -316,10 +326,11 @@ def ego_network(G, actor, *, depth=1, polarity="all"):
             other = v if u == actor else u
             direct[other] = direct.get(other, 0) + 1
     actors = [{"id": v, "name": ego.nodes[v].get("name") or v, "hops": hops[v],
-               "ties_with_actor": direct.get(v, 0)}
+               "ties_with_actor": None if v == actor else direct.get(v, 0)}
               for v in sorted(ego, key=lambda v: (hops[v], str(v)))]
     ties = sorted(({"id": k, **{a: x for a, x in d.items() if a != "id"}}
-                   for _, _, k, d in ego.edges(keys=True, data=True)), key=lambda t: str(t["id"]))
+                   for u, v, k, d in ego.edges(keys=True, data=True)
+                   if among or abs(hops[u] - hops[v]) == 1), key=lambda t: str(t["id"]))
     return {"actor": actor, "depth": depth, "polarity": polarity or "all", "actors": actors, "ties": ties}
 
 
@@ -343,8 +354,10 @@ def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=N
     -------
     list of dict
         Long form, ``{"id", "name", "year", metric}``, by actor (in the order
-        followed) then year. The years run from the first to the last year in
-        which a selected tie starts. An actor with no counted tie in a year
+        followed) then year. The years are those in which some selected tie
+        is active, up to the last year in which one starts (so a treaty running
+        to 2040 does not add empty future years, and a lone 1910 event adds
+        one column, not a century). An actor with no counted tie in a year
         scores 0.
 
     Raises
@@ -383,8 +396,11 @@ def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=N
         first = max(first, int(period_bounds(filters["start"])[0].year))
     if filters.get("end"):
         last = min(last, int(period_bounds(filters["end"])[1].year))
+    active = set()
+    for lo, hi in zip(chosen["start_date"].dt.year, chosen["end_date"].dt.year):
+        active.update(range(max(int(lo), first), min(int(hi), last) + 1))
     rows_by_actor = {a: [] for a in follow}
-    for year in range(first, last + 1):
+    for year in sorted(active):
         H = collapsed_selection(chosen, actors, filters={"start": str(year), "end": str(year),
                                                          "polarity": filters.get("polarity")})
         scores = centrality_scores(H, metric) if len(H) else {}

@@ -36,7 +36,7 @@ __all__ = ["find_paths", "graph_paths", "briefing_lines", "doc_label", "HOP_TIE_
 
 #: Fields of each tie in a hop, in this order.
 HOP_TIE_FIELDS = ("id", "type", "start", "end", "confidence", "weight", "value", "unit", "doc",
-                  "quote", "source", "target", "directed", "polarity")
+                  "quote", "source", "target", "directed", "polarity", "start_date", "end_date")
 
 _MIN_DAY, _MAX_DAY = "0000-01-01", "9999-12-31"
 #: How many candidate routes the k-alternatives searches examine at most.
@@ -63,6 +63,8 @@ def _tie(key, d):
     """One tie of a hop as a plain dict with :data:`HOP_TIE_FIELDS`."""
     rec = {f: _blank(d.get(f)) for f in HOP_TIE_FIELDS}
     rec["id"] = d.get("id", key)
+    rec["start_date"] = d.get("start_date")
+    rec["end_date"] = d.get("end_date") or d.get("start_date")
     rec["_start"] = d.get("start_date") or _MIN_DAY
     rec["_end"] = d.get("end_date") or d.get("start_date") or _MAX_DAY
     return rec
@@ -434,7 +436,9 @@ def briefing_lines(result, *, more=0):
                 kind = tie["type"]
                 if tie.get("directed") and tie.get("source") == hop["to"]:
                     kind += f" from {names[hop['to']]}"
-                when = f"{_when(tie)}, on {hop['on']}" if "on" in hop and j == 0 else _when(tie)
+                when = _when(tie)
+                if j == 0 and hop.get("on") and tie.get("start_date") and hop["on"] > tie["start_date"]:
+                    when += f" (walked on {hop['on']})"  # a lasting tie, taken up after it began
                 lead = f"  {pair}  " if j == 0 else " " * (len(pair) + 4)
                 lines.append(f"{lead}{kind} {when} ({tie['confidence']}): "
                              f"\"{_quote(tie['quote'])}\" [{doc_label(tie['doc'])}]")
