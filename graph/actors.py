@@ -64,10 +64,10 @@ def resolve_actor(actors, query, *, index=None):
     ...           {"id": "KOR", "name": "South Korea", "aliases": "ROK"}]
     >>> resolve_actor(actors, "dprk"), resolve_actor(actors, "SOUTH KOREA")
     ('PRK', 'KOR')
-    >>> resolve_actor(actors, "North Kroea")
+    >>> resolve_actor(actors, "Nort Korea")
     Traceback (most recent call last):
     ...
-    graph.errors.UnknownActorError: no actor named 'North Kroea'; did you mean 'North Korea'?
+    graph.errors.UnknownActorError: no actor named 'Nort Korea'; did you mean 'North Korea', 'South Korea'?
     """
     index = index if index is not None else actor_index(actors)
     key = normalize_name(query)
