@@ -265,6 +265,82 @@ def summary(session, filters, fmt):
     emit(report, fmt)
 
 
+# ---- import commands
+
+IMPORT_KINDS = ("sipri", "atop", "cow-trade", "icews", "gdelt")
+
+
+def _report_rejected(rejected, n_ties, source, limit=8):
+    """Rejected rows on stderr: a count, then the most common reasons."""
+    from collections import Counter
+    rows = count_rows(rejected)
+    click.echo(f"{source}: {n_ties} ties imported; {rows} source row{'s' if rows != 1 else ''} "
+               "rejected", err=True)
+    common = Counter((r["field"], r["reason"]) for r in rejected).most_common()
+    for (fld, reason), n in common[:limit]:
+        click.echo(f"  {n:>7} × {fld}: {_short(reason, 110)}", err=True)
+    if len(common) > limit:
+        click.echo(f"  … and {len(common) - limit} other reasons; --rejected FILE lists every row",
+                   err=True)
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(IMPORT_KINDS), metavar="KIND")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Write ties.csv, actors.csv and documents.csv into this directory "
+                   "(created if missing). Default: the ties CSV on stdout.")
+@click.option("--rejected", "rejected_out", type=click.Path(dir_okay=False), default=None,
+              help="Also write every rejected source row (file,line,id,field,reason) to this CSV.")
+@click.option("--cow-codes", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="COW state list (states2016 layout) for atop/cow-trade; default: the shipped copy.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 if any source row was rejected (as validate does); by default only "
+                   "when no tie could be imported.")
+@click.pass_obj
+def import_(session, kind, file, out, rejected_out, cow_codes, strict):
+    """Convert a public dataset (SIPRI, ATOP, COW trade, ICEWS, GDELT) into our tie format.
+
+    Actors become ISO3 ids; every source row that cannot be mapped is
+    reported on stderr (and with --rejected FILE, listed). The same import
+    happens on the fly with --data KIND:FILE on any command.
+
+    \b
+    Example:
+        tiegraph import sipri trade_register.csv --out sipri/
+        tiegraph --data data --data sipri/ path PRK UKR
+        tiegraph import cow-trade cow_trade.csv --rejected rejected.csv > ties.csv
+    """
+    import os
+    from graph.importers import import_dataset, tie_table
+    from graph.schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS
+    with library_errors():
+        ds = import_dataset(kind, file, cow_codes=cow_codes)
+        table = tie_table(ds.ties)
+    if out:
+        os.makedirs(out, exist_ok=True)
+        table.to_csv(os.path.join(out, "ties.csv"), index=False, lineterminator="\n")
+        ds.actors[list(ACTOR_COLUMNS)].to_csv(os.path.join(out, "actors.csv"), index=False,
+                                               lineterminator="\n")
+        ds.documents[list(DOCUMENT_COLUMNS)].to_csv(os.path.join(out, "documents.csv"), index=False,
+                                                     lineterminator="\n")
+    else:
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    if rejected_out:
+        with open(rejected_out, "w", encoding="utf-8", newline="") as fh:
+            emit(ds.rejected, "csv", columns=["file", "line", "id", "field", "reason"], out=fh)
+    for note in ds.notes:
+        session.info(f"{file}: {note}")
+    if ds.rejected:
+        _report_rejected(ds.rejected, len(ds.ties), file)
+    session.info(f"{len(ds.ties)} ties among {len(ds.actors)} actors"
+                 + (f" written to {out}/ties.csv, actors.csv, documents.csv" if out else ""))
+    if ds.ties.empty:
+        raise click.ClickException(f"{file}: no tie could be imported as {kind}")
+    if strict and ds.rejected:
+        sys.exit(1)
+
+
 # ---- analysis commands
 
 CENTRALITY_METRICS = ("degree", "strength", "betweenness", "closeness", "eigenvector", "pagerank")

@@ -39,7 +39,7 @@ from .schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS, TIE_COLUMNS, default_polari
 
 __all__ = ["KINDS", "import_dataset", "import_sipri", "import_atop", "import_cow_trade",
            "import_icews", "import_gdelt", "country_iso3", "cow_code_table",
-           "icews_tie_type", "gdelt_tie_type"]
+           "icews_tie_type", "gdelt_tie_type", "tie_table"]
 
 
 # --------------------------------------------------------------------------- countries
@@ -866,3 +866,22 @@ def import_dataset(kind, path, *, cow_codes=None):
     if kind in ("atop", "cow-trade"):
         return KINDS[kind](path, cow_codes=cow_codes)
     return KINDS[kind](path)
+
+
+def tie_table(ties):
+    """Return ``ties`` as the text columns of ``ties.csv`` (what ``import --out`` writes).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"id": ["x:1"], "source": ["PRK"], "target": ["RUS"], "type": ["trade"],
+    ...                   "start": ["2024"], "end": [""], "directed": [True], "weight": [237.5],
+    ...                   "value": [float("nan")], "unit": [""], "confidence": ["confirmed"],
+    ...                   "doc": ["d.csv"], "quote": ["q"], "polarity": ["cooperative"], "note": [""]})
+    >>> tie_table(t).iloc[0][["directed", "weight", "value"]].tolist()
+    ['true', '237.5', '']
+    """
+    out = pd.DataFrame({c: ties[c].astype(object).where(ties[c].notna(), "") for c in TIE_COLUMNS})
+    out["directed"] = np.where(ties["directed"].astype(bool), "true", "false")
+    for c in ("weight", "value"):
+        out[c] = _fmt(ties[c].to_numpy()).to_numpy()
+    return out.astype(str)

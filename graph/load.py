@@ -382,7 +382,9 @@ def load_dataset(paths=None):
     ----------
     paths : list of str or Path, optional
         Directories (holding ``ties.csv`` and optionally ``actors.csv``,
-        ``documents.csv``) or single ties CSV files.
+        ``documents.csv``), single ties CSV files, or ``KIND:FILE`` for a
+        public dataset in its publisher's format (``sipri:register.csv``;
+        kinds in :data:`graph.importers.KINDS`).
 
     Returns
     -------
@@ -404,9 +406,21 @@ def load_dataset(paths=None):
     ([], ['confidence', 'directed', 'doc'])
     """
     specs = list(paths) if paths else [bundled_data_dir()]
-    parts, actor_frames, doc_frames, rejected = [], [], [], []
+    parts, actor_frames, doc_frames, rejected, notes = [], [], [], [], []
     loaded = set()
     for spec in specs:
+        imported = _import_spec(spec)
+        if imported is not None:  # KIND:FILE, e.g. sipri:trade_register.csv
+            ties_path = Path(imported.sources[0])
+            if ties_path.resolve() in loaded:
+                raise DatasetError(f"{ties_path}: the same ties file is given twice")
+            loaded.add(ties_path.resolve())
+            rejected += imported.rejected
+            notes += imported.notes
+            actor_frames.append(imported.actors)
+            doc_frames.append(imported.documents)
+            parts.append((ties_path, imported.ties, True, True))
+            continue
         ties_path, actors_path, docs_path = _resolve_spec(spec)
         if ties_path.resolve() in loaded:
             raise DatasetError(f"{ties_path}: the same ties file is given twice")
@@ -424,13 +438,21 @@ def load_dataset(paths=None):
             doc_frames.append(docs)
         parts.append((ties_path, ties, actors is not None, docs is not None))
 
-    seen = {}
-    for ties_path, ties, _, _ in parts:
-        for tid, line in zip(ties["id"], ties["line"]):
-            if tid in seen and seen[tid][0] != str(ties_path):
-                raise DatasetError(f"tie id {tid!r} is used in two files: {seen[tid][0]}:{seen[tid][1]} "
-                                   f"and {ties_path}:{line}; ids must be unique across merged datasets")
-            seen.setdefault(tid, (str(ties_path), line))
+    if len(parts) > 1:  # ids unique across files (within a file, read_ties checks them)
+        all_ids = pd.concat([ties["id"] for _, ties, _, _ in parts], ignore_index=True)
+        owner = np.repeat(np.arange(len(parts)), [len(t) for _, t, _, _ in parts])
+        first_owner = pd.DataFrame({"id": all_ids, "owner": owner}).drop_duplicates("id") \
+            .set_index("id")["owner"]
+        dup = all_ids.duplicated(keep="first").to_numpy() & \
+            (owner != all_ids.map(first_owner).to_numpy())
+        if dup.any():
+            k = int(np.flatnonzero(dup)[0])
+            tid, i = all_ids.iloc[k], int(owner[k])
+            j = int(first_owner.loc[tid])
+            line_i = parts[i][1]["line"].iloc[k - int(np.flatnonzero(owner == i)[0])]
+            line_j = parts[j][1]["line"][parts[j][1]["id"] == tid].iloc[0]
+            raise DatasetError(f"tie id {tid!r} is used in two files: {parts[j][0]}:{line_j} "
+                               f"and {parts[i][0]}:{line_i}; ids must be unique across merged datasets")
 
     actors = _merge_tables(actor_frames, "id")
     documents = _merge_tables(doc_frames, "doc")
@@ -460,7 +482,22 @@ def load_dataset(paths=None):
         documents = _empty(DOCUMENT_COLUMNS)
     rejected.sort(key=lambda r: (r["file"], r["line"]))
     return Dataset(ties=ties, actors=actors.reset_index(drop=True), documents=documents,
-                   rejected=rejected, sources=[str(s) for s in specs])
+                   rejected=rejected, sources=[str(s) for s in specs], notes=notes)
+
+
+def _import_spec(spec):
+    """Import ``KIND:FILE`` (a public dataset, see graph.importers); None for other specs."""
+    text = str(spec)
+    kind, sep, rest = text.partition(":")
+    if not sep or len(kind) < 2 or not kind.replace("-", "").isalpha() or Path(text).exists():
+        return None
+    from .importers import KINDS, import_dataset  # lazily: country libraries load slowly
+    if kind not in KINDS:
+        raise DatasetError(f"{text}: unknown dataset kind {kind!r} before ':'; "
+                           f"known kinds: {', '.join(sorted(KINDS))}")
+    if not Path(rest).exists():
+        raise DatasetError(f"{rest}: no such file (from --data {text})")
+    return import_dataset(kind, rest)
 
 
 def _unknown(what, value, known):

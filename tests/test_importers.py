@@ -1,0 +1,236 @@
+"""Importers of public datasets: real slices from ../shared/data/external and hand-made bad rows."""
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from graph.importers import (country_iso3, cow_code_table, gdelt_tie_type, icews_tie_type,
+                             import_dataset)
+from graph.load import load_dataset, read_actors, read_documents, read_ties
+
+EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "external"
+FILES = {
+    "sipri": EXTERNAL / "sipri_arms_transfers" / "sipri_trade_register_deliveries_1995_2024.csv",
+    "atop": EXTERNAL / "atop_alliances" / "atop5_1_directed_dyad_year.csv",
+    "cow-trade": EXTERNAL / "cow_dyadic_trade" / "cow_trade_4.0_dyad_year.csv",
+    "icews": EXTERNAL / "icews14_events" / "icews14_events_2014.csv",
+    "gdelt": EXTERNAL / "gdelt_sample" / "gdelt1_events_sample.csv",
+}
+
+
+def real(kind):
+    path = FILES[kind]
+    if not path.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing")
+        pytest.skip(f"{path} is not here")
+    return path
+
+
+def slice_file(kind, tmp_path, *, keep=None, n=40, extra=()):
+    """Header + the first n lines (+ lines for which keep(line) is true) + extra raw lines."""
+    src = real(kind)
+    out = tmp_path / src.name
+    with open(src, encoding="utf-8") as fh, open(out, "w", encoding="utf-8") as dst:
+        dst.write(fh.readline())
+        for i, line in enumerate(fh):
+            if i < n or (keep and keep(line)):
+                dst.write(line)
+        for line in extra:
+            dst.write(line + "\n")
+    return out
+
+
+def rejected_by(ds, field):
+    return [r for r in ds.rejected if r["field"] == field]
+
+
+# --------------------------------------------------------------------------- names and codes
+
+def test_country_names_through_the_library():
+    assert [country_iso3(n) for n in ["North Korea", "South Korea", "Russia", "Bosnia-Herzegovina",
+                                      "Cote d'Ivoire", "Viet Nam", "eSwatini", "Kosovo"]] == \
+        ["PRK", "KOR", "RUS", "BIH", "CIV", "VNM", "SWZ", "XKX"]
+    assert country_iso3("Soviet Union") == "SUN"
+    assert country_iso3("Yugoslavia", year=1980) == "YUG"
+    assert country_iso3("France") == "FRA"  # not ISO 3166-3's "France, Metropolitan"
+    assert country_iso3("Narnia") is None
+
+
+def test_cow_codes_map_to_iso3_with_historic_states():
+    t = cow_code_table().set_index("ccode")
+    assert t.loc[[2, 20, 365, 710, 731, 732, 740], "iso3"].tolist() == \
+        ["USA", "CAN", "RUS", "CHN", "PRK", "KOR", "JPN"]
+    assert (t.loc[265, "historic"], t.loc[315, "historic"], t.loc[345, "historic"]) == ("DDR", "CSK", "YUG")
+    assert t.loc[260, "iso3"] == "DEU"  # German Federal Republic through GW = COW 260
+    assert "no ISO 3166 code" in t.loc[245, "problem"]  # Bavaria
+    assert "like COW 678" in t.loc[680, "problem"]  # South Yemen is not merged into Yemen
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Consult", ("diplomatic", "")), ("Accuse_of_aggression", ("diplomatic", "adversarial")),
+    ("fight_with_artillery_and_tanks", ("hostile_act", "")),
+    ("Reduce_or_break_diplomatic_relations", ("sanctions", "")),
+    ("Cooperate_economically", ("trade", "")), ("Praise_or_endorse", ("political_support", "")),
+])
+def test_icews_event_types(name, expected):
+    assert icews_tie_type(name) == expected
+
+
+def test_gdelt_codes():
+    assert gdelt_tie_type("0234") == ("diplomatic", "")
+    assert gdelt_tie_type("1831") == ("hostile_act", "")
+    assert gdelt_tie_type("061") == ("trade", "")
+
+
+# --------------------------------------------------------------------------- SIPRI
+
+PRK_RUS = "North Korea,Russia"
+
+
+def sipri_slice(tmp_path, extra=()):
+    return slice_file("sipri", tmp_path, keep=lambda l: PRK_RUS in l, extra=extra)
+
+
+def test_sipri_real_slice(tmp_path):
+    path = sipri_slice(tmp_path)
+    ds = import_dataset("sipri", path)
+    t = ds.ties.set_index("id")
+    row = t.loc["sipri:67145:2024"]  # 95 Hwasong-11 delivered 2024, TIV 237.5
+    assert (row["source"], row["target"], row["type"], row["start"]) == ("PRK", "RUS", "arms_transfer", "2024")
+    assert row["weight"] == row["value"] == 237.5 and row["unit"] == "TIV (millions)"
+    assert bool(row["directed"]) and row["confidence"] == "confirmed"
+    assert row["doc"] == path.name and "SIPRI AT Database ID 67145" in row["quote"]
+    assert row["start_date"].isoformat()[:10] == "2024-01-01" and row["end_date"].isoformat()[:10] == "2024-12-31"
+    assert ds.ties["id"].is_unique
+    assert ds.rejected == []
+    names = ds.actors.set_index("id")["name"]
+    assert names["PRK"] == "North Korea" and names["RUS"] == "Russia"
+    # ids are stable: the same file gives the same ids
+    assert import_dataset("sipri", path).ties["id"].tolist() == ds.ties["id"].tolist()
+
+
+def test_sipri_bad_rows_are_reported_not_dropped(tmp_path):
+    extra = ["1,Narnia,Russia,X-1,tank,Armoured vehicles,2020,No,1,No,2021,No,New,1,1,1,No",
+             "2,unknown supplier(s),Russia,X-2,tank,Armoured vehicles,2020,No,1,No,2021,No,New,1,1,1,No",
+             "3,Hamas (Palestine)*,Houthi rebels (Yemen)*,X-3,rocket,Missiles,2020,No,1,No,2021,No,New,1,1,1,No",
+             "4,NATO**,Ukraine,X-4,radar,Sensors,2022,No,1,No,2023,No,New,2,2,2,No",
+             "5,Russia,Belarus,X-5,tank,Armoured vehicles,2020,No,1,No,20x1,No,New,1,1,1,No"]
+    path = sipri_slice(tmp_path, extra)
+    n_lines = len(path.read_text().splitlines())
+    ds = import_dataset("sipri", path)
+    assert len(ds.ties) + len({r["line"] for r in ds.rejected}) == n_lines - 1  # nothing silent
+    bad = {r["id"]: r for r in ds.rejected}
+    assert bad["sipri:1:2021"]["field"] == "Supplier" and "Narnia" in bad["sipri:1:2021"]["reason"]
+    assert bad["sipri:1:2021"]["line"] == n_lines - 4
+    assert "unidentified" in bad["sipri:2:2021"]["reason"]
+    assert bad["sipri:5:20x1"]["field"] == "Delivery year"
+    kinds = ds.actors.set_index("id")["kind"]
+    assert kinds["hamas_palestine"] == "armed_group" and kinds["houthi_rebels_yemen"] == "armed_group"
+    assert kinds["nato"] == "organization" and kinds["UKR"] == "state"
+
+
+def test_sipri_merges_with_bundled_data(tmp_path):
+    path = sipri_slice(tmp_path)
+    ds = load_dataset(["data", f"sipri:{path}"])
+    prk_rus = ds.ties[(ds.ties["source"] == "PRK") & (ds.ties["target"] == "RUS")]
+    assert {"sipri:67145:2024", "sipri:68227:2024"} <= set(prk_rus["id"])
+    assert (prk_rus["file"].str.endswith("ties.csv")).any()  # the articles' reports are there too
+    assert ds.rejected == []
+    assert ds.actors["id"].is_unique
+
+
+def test_import_command_writes_loadable_tables(tmp_path):
+    path = sipri_slice(tmp_path, ["9,unknown supplier(s),Russia,X,tank,Armoured vehicles,2020,No,1,No,2021,No,New,1,1,1,No"])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["import", "sipri", str(path), "--out", str(out),
+                                      "--rejected", str(tmp_path / "rej.csv")])
+    assert result.exit_code == 0, result.output
+    assert "1 source row rejected" in result.output and "unknown supplier" in result.output
+    ties, rej = read_ties(out / "ties.csv")
+    assert rej == [] and "sipri:67145:2024" in set(ties["id"])
+    assert read_actors(out / "actors.csv")[1] == [] and read_documents(out / "documents.csv")[1] == []
+    assert len(list(csv.reader(open(tmp_path / "rej.csv")))) == 2
+    strict = CliRunner().invoke(cli, ["import", "sipri", str(path), "--strict"])
+    assert strict.exit_code == 1 and isinstance(strict.exception, SystemExit)
+    merged = CliRunner().invoke(cli, ["--data", "data", "--data", str(out), "validate"])
+    assert merged.exit_code == 0, merged.output
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["import", "sipri", "{f}"], 1, "does not look like a SIPRI trade register"),
+    (["import", "nosuch", "{f}"], 2, "Invalid value for 'KIND'"),
+    (["--data", "nosuch:{f}", "summary"], 1, "unknown dataset kind 'nosuch'"),
+    (["--data", "sipri:/no/such.csv", "summary"], 1, "no such file"),
+])
+def test_import_errors(tmp_path, args, code, message):
+    f = tmp_path / "x.csv"
+    f.write_text("a,b\n1,2\n")
+    result = CliRunner().invoke(cli, [a.format(f=f) for a in args])
+    assert result.exit_code == code, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert message in result.output
+
+
+# --------------------------------------------------------------------------- COW-coded
+
+def test_atop_real_slice(tmp_path):
+    years = ("2,740,1960,", "740,2,1960,", "2,20,1960,", "20,2,1960,", "265,365,1980,", "365,265,1980,",
+             "245,")
+    path = slice_file("atop", tmp_path, keep=lambda l: l.startswith(years), n=0)
+    ds = import_dataset("atop", path)
+    t = ds.ties.set_index("id")
+    us_ca = t.loc["atop:2-20:1960"]  # mirrored rows with the same obligations: one undirected tie
+    assert (us_ca["source"], us_ca["target"], bool(us_ca["directed"])) == ("USA", "CAN", False)
+    assert us_ca["type"] == "security_commitment" and us_ca["start"] == "1960"
+    assert us_ca["value"] == us_ca["weight"] > 0 and "defense" in us_ca["note"]
+    assert not any(i.startswith("atop:20-2") for i in t.index)
+    # 1960 treaty: the US pledges to defend Japan, Japan does not pledge to defend the US
+    us_jp, jp_us = t.loc["atop:2>740:1960"], t.loc["atop:740>2:1960"]
+    assert bool(us_jp["directed"]) and (us_jp["source"], us_jp["target"]) == ("USA", "JPN")
+    assert "defense" in us_jp["note"] and "defense" not in jp_us["note"]
+    gdr = t.loc["atop:265-365:1980"]
+    assert (gdr["source"], gdr["target"]) == ("DDR", "RUS")
+    bav = [r for r in ds.rejected if "Bavaria" in r["reason"]]
+    assert bav and all(r["line"] > 1 for r in bav)
+    assert ds.ties["id"].is_unique
+
+
+def test_cow_trade_real_slice_and_bad_codes(tmp_path):
+    path = slice_file("cow-trade", tmp_path, keep=lambda l: l.startswith("2,710,2014,"), n=5,
+                      extra=["2,9999,2000,5,6,5,6", "2,20,2001,abc,7,,"])
+    ds = import_dataset("cow-trade", path)
+    t = ds.ties.set_index("id")
+    assert t.loc["cow_trade:2-710:2014:flow1", ["source", "target", "value"]].tolist() == ["CHN", "USA", 472525.0]
+    assert t.loc["cow_trade:2-710:2014:flow2", ["source", "target", "value"]].tolist() == ["USA", "CHN", 183283.0]
+    assert t.loc["cow_trade:2-710:2014:flow1", "unit"] == "million USD"
+    reasons = {(r["id"], r["field"]): r["reason"] for r in ds.rejected}
+    assert "not in the COW state list" in reasons[("cow_trade:2-9999:2000", "ccode2")]
+    assert "not a number" in reasons[("cow_trade:2-20:2001:flow1", "flow1")]
+    assert "cow_trade:2-20:2001:flow2" in t.index  # the good flow of that row is kept
+    assert any("zero" in n for n in ds.notes)
+
+
+# --------------------------------------------------------------------------- events
+
+def test_icews_real_slice(tmp_path):
+    path = slice_file("icews", tmp_path, n=300)
+    ds = import_dataset("icews", path)
+    assert len(ds.ties) > 0 and ds.ties["id"].is_unique
+    assert set(ds.ties["confidence"]) == {"reported"}
+    assert ds.ties["start"].str.fullmatch(r"2014-\d\d-\d\d").all()
+    assert (ds.ties["source"] != ds.ties["target"]).all()
+    assert len(ds.ties) + len({r["line"] for r in ds.rejected}) == 300
+    assert any("domestic" in r["reason"] for r in ds.rejected)
+
+
+def test_gdelt_real_file():
+    ds = import_dataset("gdelt", real("gdelt"))
+    assert len(ds.ties) + len({r["line"] for r in ds.rejected}) == 710
+    assert ds.ties["id"].str.startswith("gdelt:").all() and ds.ties["id"].is_unique
+    assert ds.ties["unit"].eq("Goldstein").all() and ds.ties["value"].between(-10, 10).all()
+    assert ds.ties["start"].str.fullmatch(r"\d{4}-\d\d-\d\d").all()
