@@ -36,17 +36,17 @@ def _eigenvector(H):
     """Eigenvector centrality that works on disconnected graphs.
 
     Computed within each connected component (weakly, for a DiGraph) of two
-    or more actors, then scaled by ``sqrt(component size / actors)``: on a
-    connected graph this is networkx's ``eigenvector_centrality``; on a
-    disconnected one the whole vector still has unit length and a small
-    island cannot outrank the main body. Isolated actors score 0.
+    or more actors, then scaled by ``sqrt(component size / actors in such
+    components)``: on a connected graph this is networkx's
+    ``eigenvector_centrality``; on a disconnected one the whole vector still
+    has unit length and a small island cannot outrank the main body.
+    Isolated actors score 0.
     """
-    n = H.number_of_nodes()
     scores = {v: 0.0 for v in H}
     parts = nx.weakly_connected_components(H) if H.is_directed() else nx.connected_components(H)
+    parts = [p for p in parts if len(p) > 1]
+    n = sum(len(p) for p in parts)
     for part in parts:
-        if len(part) < 2:
-            continue
         scale = math.sqrt(len(part) / n)
         for v, x in _eigenvector_component(H.subgraph(part)).items():
             scores[v] = abs(x) * scale
@@ -101,10 +101,12 @@ def centrality_scores(H, metric):
     -----
     Eigenvector centrality is only defined on a connected graph. Here it is
     computed within each connected component and scaled by
-    ``sqrt(component size / number of actors)``: on a connected graph that is
-    exactly networkx's result, and on a disconnected one it never fails and an
-    island of two cannot outrank the main body. If power iteration does not
-    converge, the leading eigenvector is taken with numpy instead.
+    ``sqrt(component size / actors with a tie)``: on a connected graph that is
+    exactly networkx's result, and on a disconnected one it never fails, the
+    scores still form a unit vector, and an island of two cannot outrank the
+    main body. If power iteration does not converge, the leading eigenvector
+    is taken with numpy instead. PageRank gives every actor, even an isolated
+    one, its share of random jumps, so it is never 0 there.
 
     Examples
     --------

@@ -1,0 +1,236 @@
+"""Centrality, communities, ego networks, timeline and diff on graphs with known answers."""
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from conftest import TIE_HEADER, write_csv
+from graph.analysis import (METRICS, centrality_scores, centrality_table, collapsed_selection,
+                            communities, community_map, diff, ego_network, parse_period, timeline,
+                            timeline_wide)
+from graph.build import build_graph
+from graph.errors import QueryError
+from graph.load import load_dataset
+
+
+def weighted(edges, nodes=()):
+    """A collapsed-style Graph: edges (u, v, weight) with distance = 1/weight."""
+    H = nx.Graph()
+    H.add_nodes_from(nodes)
+    for u, v, w in edges:
+        H.add_edge(u, v, weight=float(w), distance=1.0 / w)
+    return H
+
+
+def tie(tid, source, target, start, *, type="trade", end="", weight=1, directed="false",
+        confidence="confirmed", polarity=""):
+    return [tid, source, target, type, start, end, directed, str(weight), "", "", confidence,
+            "001_a.txt", f"quote for {tid}", polarity, ""]
+
+
+def dataset(tmp_path, rows):
+    write_csv(tmp_path / "ties.csv", TIE_HEADER, rows)
+    return load_dataset([tmp_path / "ties.csv"])
+
+
+STAR = weighted([("C", "L1", 1), ("C", "L2", 1), ("C", "L3", 1)])
+
+
+def test_star_centre_leads_every_metric():
+    for metric in METRICS:
+        scores = centrality_scores(STAR, metric)
+        assert max(scores, key=scores.get) == "C", metric
+        assert scores["L1"] == pytest.approx(scores["L3"]), metric
+
+
+def test_star_exact_values():
+    assert centrality_scores(STAR, "degree") == {"C": 1.0, "L1": pytest.approx(1 / 3),
+                                                 "L2": pytest.approx(1 / 3), "L3": pytest.approx(1 / 3)}
+    assert centrality_scores(STAR, "betweenness") == {"C": 1.0, "L1": 0.0, "L2": 0.0, "L3": 0.0}
+    assert centrality_scores(STAR, "strength") == {"C": 3.0, "L1": 1.0, "L2": 1.0, "L3": 1.0}
+    # PageRank of a 3-leaf star, damping 0.85, solved by hand:
+    # y = 0.15/4 + 0.85*3x, x = 0.15/4 + 0.85*y/3  ->  y = 0.133125/0.2775
+    pr = centrality_scores(STAR, "pagerank")
+    assert pr["C"] == pytest.approx(0.133125 / 0.2775, abs=1e-9)
+    assert pr["L1"] == pytest.approx((1 - 0.133125 / 0.2775) / 3, abs=1e-9)
+    assert sum(pr.values()) == pytest.approx(1.0)
+
+
+def test_path_graph_betweenness_and_closeness():
+    H = weighted([("A", "B", 1), ("B", "C", 1), ("C", "D", 1)])
+    bc = centrality_scores(H, "betweenness")
+    assert bc == {"A": 0.0, "B": pytest.approx(2 / 3), "C": pytest.approx(2 / 3), "D": 0.0}
+    cc = centrality_scores(H, "closeness")
+    assert cc["A"] == pytest.approx(3 / 6) and cc["B"] == pytest.approx(3 / 4)
+
+
+def test_betweenness_walks_distance_so_strong_ties_are_short():
+    # A–B and B–C are strong (distance 0.1 each); A–C is weak (distance 1).
+    H = weighted([("A", "B", 10), ("B", "C", 10), ("A", "C", 1)])
+    assert centrality_scores(H, "betweenness")["B"] == 1.0
+    # Counting weight as a length would route A–C directly and give B nothing.
+    assert nx.betweenness_centrality(H, weight="weight")["B"] == 0.0
+
+
+def test_strength_sums_weights():
+    H = weighted([("A", "B", 2.5), ("A", "C", 4)])
+    assert centrality_scores(H, "strength") == {"A": 6.5, "B": 2.5, "C": 4.0}
+
+
+def test_eigenvector_connected_matches_networkx():
+    H = weighted([("A", "B", 1), ("B", "C", 2), ("C", "A", 3), ("C", "D", 1)])
+    ours = centrality_scores(H, "eigenvector")
+    ref = nx.eigenvector_centrality(H, weight="weight", max_iter=1000, tol=1e-12)
+    assert ours == {k: pytest.approx(v, abs=1e-6) for k, v in ref.items()}
+
+
+def test_eigenvector_disconnected_and_isolated_never_raises():
+    H = weighted([("A", "B", 1), ("B", "C", 1), ("C", "A", 1), ("X", "Y", 1)], nodes=["Z"])
+    scores = centrality_scores(H, "eigenvector")
+    assert scores["Z"] == 0.0
+    assert scores["A"] > scores["X"] > 0  # the island of two does not outrank the triangle
+    assert sum(v * v for v in scores.values()) == pytest.approx(1.0)
+
+
+def test_eigenvector_falls_back_to_numpy_when_power_iteration_fails(monkeypatch):
+    H = weighted([("A", "B", 1), ("B", "C", 2), ("C", "A", 3), ("C", "D", 1)])
+    expected = centrality_scores(H, "eigenvector")
+
+    def fail(*args, **kwargs):
+        raise nx.PowerIterationFailedConvergence(1)
+
+    monkeypatch.setattr(nx, "eigenvector_centrality", fail)
+    assert centrality_scores(H, "eigenvector") == {k: pytest.approx(v, abs=1e-9) for k, v in expected.items()}
+
+
+def test_unknown_metric_is_a_query_error():
+    with pytest.raises(QueryError, match="unknown metric 'fame'"):
+        centrality_scores(STAR, "fame")
+
+
+def test_empty_and_single_node_graphs():
+    for metric in METRICS:
+        assert centrality_scores(nx.Graph(), metric) == {}
+        alone = 1.0 if metric == "pagerank" else 0.0  # PageRank: the random jumps all land there
+        assert centrality_scores(weighted([], nodes=["A"]), metric) == {"A": alone}
+    assert centrality_scores(weighted([("A", "B", 1)], nodes=["Z"]), "pagerank")["Z"] > 0
+
+
+def test_table_ranks_ties_by_id_and_shares_rank():
+    rows = centrality_table(STAR, "degree")
+    assert [(r["id"], r["rank"]) for r in rows] == [("C", 1), ("L1", 2), ("L2", 2), ("L3", 2)]
+    assert list(rows[0]) == ["id", "name", "degree", "rank"]
+    assert len(centrality_table(STAR, "degree", top=2)) == 2
+
+
+def test_table_all_metrics():
+    rows = centrality_table(STAR, "all")
+    assert rows[0]["id"] == "C" and rows[0]["rank"] == 1
+    assert set(METRICS) <= set(rows[0])
+
+
+TWO_CLIQUES = weighted([(u, v, 1) for i, u in enumerate("abcd") for v in "abcd"[i + 1:]]
+                       + [(u, v, 1) for i, u in enumerate("wxyz") for v in "wxyz"[i + 1:]]
+                       + [("d", "w", 1)])
+
+
+def test_two_cliques_and_a_bridge():
+    result = communities(TWO_CLIQUES)
+    assert [c["members"] for c in result["communities"]] == [list("abcd"), list("wxyz")]
+    # Q = 2 * (6/13 - (13/26)^2)
+    assert result["modularity"] == pytest.approx(2 * (6 / 13 - 0.25))
+    assert community_map(TWO_CLIQUES) == {**{v: 0 for v in "abcd"}, **{v: 1 for v in "wxyz"}}
+
+
+def test_communities_numbered_by_size_then_id_and_isolates_marked():
+    H = weighted([("Q", "R", 1), ("A", "B", 1), ("B", "C", 1), ("A", "C", 1)], nodes=["Z"])
+    result = communities(H)
+    assert [c["members"] for c in result["communities"]] == [["A", "B", "C"], ["Q", "R"], ["Z"]]
+    assert [c["isolated"] for c in result["communities"]] == [False, False, True]
+    assert community_map(H, seed=7) == community_map(H, seed=7)
+
+
+def test_communities_need_ties():
+    with pytest.raises(QueryError, match="no ties"):
+        communities(weighted([], nodes=["A", "B"]))
+
+
+def test_cooperative_default_keeps_sanctions_out(tmp_path):
+    ds = dataset(tmp_path, [tie("t1", "A", "B", "2020"), tie("t2", "C", "A", "2020", type="sanctions")])
+    H = collapsed_selection(ds.ties, ds.actors)
+    assert sorted(H.edges) == [("A", "B")] and "C" in H
+    assert centrality_scores(H, "degree")["C"] == 0.0
+    H_all = collapsed_selection(ds.ties, ds.actors, filters={"polarity": "all"})
+    assert H_all.graph["polarity"] == "all" and H_all.has_edge("A", "C")
+
+
+def test_ego_network_lists_the_ties_that_reach_each_actor(tmp_path):
+    ds = dataset(tmp_path, [tie("t1", "A", "B", "2020"), tie("t2", "B", "C", "2020"),
+                            tie("t3", "A", "C", "2020"), tie("t4", "C", "D", "2020"),
+                            tie("t5", "E", "A", "2020", type="sanctions")])
+    G = build_graph(ds.ties, ds.actors)
+    ego = ego_network(G, "A")
+    assert [(a["id"], a["hops"], a["ties_with_actor"]) for a in ego["actors"]] == \
+        [("A", 0, None), ("B", 1, 1), ("C", 1, 1), ("E", 1, 1)]
+    assert [t["id"] for t in ego["ties"]] == ["t1", "t3", "t5"]
+    assert [t["id"] for t in ego_network(G, "A", among=True)["ties"]] == ["t1", "t2", "t3", "t5"]
+    coop = ego_network(G, "A", depth=2, polarity="cooperative")
+    assert [a["id"] for a in coop["actors"]] == ["A", "B", "C", "D"]
+    assert [t["id"] for t in coop["ties"]] == ["t1", "t3", "t4"]
+    with pytest.raises(QueryError):
+        ego_network(G, "E", polarity="cooperative")
+
+
+def test_timeline_counts_ties_active_in_each_year(tmp_path):
+    ds = dataset(tmp_path, [tie("t1", "A", "B", "2019", end="2021", weight=2),
+                            tie("t2", "A", "C", "2021", weight=3),
+                            tie("t3", "B", "C", "1990", weight=1)])
+    rows = timeline(ds.ties, ds.actors, metric="strength", only=["A", "C"])
+    got = {(r["id"], r["year"]): r["strength"] for r in rows}
+    # 1990 (one event) and 2019–2021 (active years); no empty years in between
+    assert sorted({r["year"] for r in rows}) == [1990, 2019, 2020, 2021]
+    assert got[("A", 2019)] == 2 and got[("A", 2020)] == 2 and got[("A", 2021)] == 5
+    assert got[("C", 1990)] == 1 and got[("C", 2020)] == 0 and got[("C", 2021)] == 3
+    wide = timeline_wide(rows, "strength")
+    assert wide[0] == {"id": "A", "name": "A", "1990": 0.0, "2019": 2.0, "2020": 2.0, "2021": 5.0}
+    # default actors: the top by the metric; window narrows the years
+    rows = timeline(ds.ties, ds.actors, metric="strength", top=1, filters={"start": "2020"})
+    assert [(r["id"], r["year"]) for r in rows] == [("A", 2020), ("A", 2021)]
+
+
+def test_timeline_empty_selection(tmp_path):
+    ds = dataset(tmp_path, [tie("t1", "A", "B", "2019")])
+    with pytest.raises(QueryError, match="no ties are selected"):
+        timeline(ds.ties, ds.actors, filters={"start": "2030"})
+
+
+@pytest.mark.parametrize("text, expected", [("2021", ("2021", "2021")), ("2021-06", ("2021-06", "2021-06")),
+                                            ("2014:2021", ("2014", "2021")), (":2021", (None, "2021")),
+                                            ("2022:", ("2022", None))])
+def test_parse_period(text, expected):
+    assert parse_period(text) == expected
+
+
+@pytest.mark.parametrize("text, message", [("last year", "not a period"), ("2021:2019", "ends before"),
+                                           (":", "not a period"), ("2021-13", "not a period")])
+def test_parse_period_errors(text, message):
+    with pytest.raises(QueryError, match=message):
+        parse_period(text)
+
+
+def test_diff_added_removed_and_moves(tmp_path):
+    ds = dataset(tmp_path, [tie("t1", "A", "B", "2020"), tie("t2", "B", "C", "2019", end="2022"),
+                            tie("t3", "C", "D", "2022", weight=5), tie("t4", "D", "A", "2022", type="sanctions")])
+    d = diff(ds.ties, ds.actors, before="2020", after="2022", metric="strength")
+    assert [a["id"] for a in d["actors_added"]] == ["D"]
+    assert [a["id"] for a in d["actors_removed"]] == []  # A is still there through the sanction
+    assert [t["id"] for t in d["ties_added"]] == ["t3", "t4"]
+    assert [t["id"] for t in d["ties_removed"]] == ["t1"]
+    assert d["polarity"] == {"ties": "all", "centrality": "cooperative"}
+    moves = {m["id"]: (m["before"], m["after"]) for m in d["moves"]}
+    assert moves["C"] == (1.0, 6.0) and moves["D"] == (0.0, 5.0) and moves["A"] == (1.0, 0.0)
+    assert d["moves"][0]["id"] == "C"  # biggest move first (|+5|, then id: C before D)
+    assert moves["B"] == (2.0, 1.0)  # lost t1, kept t2
+    assert d["before"] == {"period": "2020", "ties": 2, "actors": 3}
+    same = diff(ds.ties, ds.actors, before="2019", after="2019", metric="strength")
+    assert same["moves"] == [] and same["ties_added"] == [] and same["actors_added"] == []
