@@ -581,9 +581,9 @@ def diff(session, before, after, metric, top, filters, fmt):
         return click.echo("\n".join(diff_lines(report)))
     if fmt == "json":
         return emit(report, fmt)
-    rows = [{"change": key.replace("s_", "_", 1), **a}
+    rows = [{"kind": key.replace("s_", "_", 1), **a}
             for key in ("actors_added", "actors_removed", "ties_added", "ties_removed") for a in report[key]]
-    emit(rows + [{"change": "move", "metric": metric, **m} for m in report["moves"]], fmt)
+    emit(rows + [{"kind": "move", "metric": metric, **m} for m in report["moves"]], fmt)
 
 
 def _export_filter_options(func):

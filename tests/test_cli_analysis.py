@@ -174,7 +174,9 @@ def test_diff_table(dataset_dir):
     assert "Ties disappearing (0): none" in lines
     rows = list(csv.DictReader(io.StringIO(run("--data", dataset_dir, "diff", "--before", "2022", "--after",
                                                "2023", "--format", "csv").stdout)))
-    assert {r["change"] for r in rows} >= {"actor_added", "tie_added", "move"}
+    assert {r["kind"] for r in rows} == {"actor_added", "tie_added", "move"}
+    move = next(r for r in rows if r["kind"] == "move")
+    assert float(move["after"]) - float(move["before"]) == pytest.approx(float(move["change"]), abs=1e-5)
 
 
 @pytest.mark.parametrize("to", ["graphml", "gexf", "json", "csv"])
