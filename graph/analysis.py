@@ -54,11 +54,17 @@ def _eigenvector(H):
 
 
 def _pagerank(H, alpha=0.85):
-    """PageRank by power iteration on networkx's Google matrix (numpy only, no scipy)."""
+    """PageRank by power iteration on networkx's Google matrix (numpy only, no scipy).
+
+    Computed over the actors with at least one tie (they share 1); an isolated
+    actor scores 0 rather than a share of random jumps it did nothing to earn.
+    """
     import numpy as np
+    scores = {v: 0.0 for v in H}
+    H = H.subgraph([v for v in H if H.degree(v) > 0])
     nodes = sorted(H, key=str)
     if not nodes:
-        return {}
+        return scores
     M = nx.google_matrix(H, alpha=alpha, weight="weight", nodelist=nodes)
     x = np.full(len(nodes), 1.0 / len(nodes))
     for _ in range(1000):
@@ -68,7 +74,8 @@ def _pagerank(H, alpha=0.85):
         x = nxt
         if done:
             break
-    return dict(zip(nodes, np.asarray(x).ravel().tolist()))
+    scores.update(zip(nodes, np.asarray(x).ravel().tolist()))
+    return scores
 
 
 def centrality_scores(H, metric):
@@ -85,7 +92,8 @@ def centrality_scores(H, metric):
         and ``closeness``: over shortest paths by ``distance``, so strong ties
         are short (closeness uses the Wasserman–Faust correction, fair on
         disconnected graphs); ``eigenvector``: by ``weight``, per connected
-        component (see below); ``pagerank``: by ``weight``, damping 0.85.
+        component (see below); ``pagerank``: by ``weight``, damping 0.85,
+        over the actors with a tie.
 
     Returns
     -------
@@ -105,8 +113,9 @@ def centrality_scores(H, metric):
     exactly networkx's result, and on a disconnected one it never fails, the
     scores still form a unit vector, and an island of two cannot outrank the
     main body. If power iteration does not converge, the leading eigenvector
-    is taken with numpy instead. PageRank gives every actor, even an isolated
-    one, its share of random jumps, so it is never 0 there.
+    is taken with numpy instead. PageRank is computed over the actors with a
+    tie (their scores sum to 1), so an isolated actor scores 0 there too
+    rather than a share of random jumps.
 
     Examples
     --------
