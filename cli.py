@@ -540,7 +540,8 @@ def timeline(session, metric, actor_names, top, period, plot, filters, fmt):
         rows = metric_timeline(ds.ties, ds.actors, metric=metric, only=only, top=top, filters=filters)
         if plot:
             from explorer.charts import timeline_chart
-            timeline_chart(rows, metric, plot)
+            timeline_chart(rows, metric, plot,
+                           title=f"{metric} per year ({filters['polarity'] or 'cooperative'} ties)")
     _polarity_note(session, f"{metric} per year", filters["polarity"] or "cooperative", "cooperative")
     if plot:
         session.info(f"wrote {plot}")
