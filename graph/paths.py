@@ -28,7 +28,7 @@ from itertools import pairwise
 import networkx as nx
 
 from .actors import resolve_actor
-from .build import build_graph, collapse, describe_filters, select
+from .build import build_graph, describe_filters, select
 from .errors import QueryError
 from .schema import CONFIDENCE_RANK
 
@@ -109,7 +109,7 @@ def _ranked_simple_paths(H, source, target, k, weight):
             if len(found) >= k and length > found[k - 1][0]:
                 break
             found.append((length, p))
-            if len(found) >= k + _MAX_CANDIDATES:
+            if len(found) >= min(k + _MAX_CANDIDATES, max(k, _MAX_CANDIDATES)):
                 break
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         return []
@@ -246,12 +246,10 @@ def graph_paths(G, source, target, *, k=1, strongest=False, time_respecting=Fals
         for arrival, n_hops, nodes, hops in (first + rest)[:k]:
             results.append({"nodes": nodes, "hops": hops, "length": n_hops, "arrival": arrival})
     else:
-        if strongest:
-            Hw = collapse(G, directed=directed, polarity=polarity)
-            W = H.copy()
-            for u, v in W.edges():
-                W[u][v]["distance"] = Hw[u][v]["distance"]
-            ranked = _ranked_simple_paths(W, source, target, k, "distance")
+        if strongest:  # distance = 1 / summed weight of the pair's walkable ties, as in collapse()
+            for u, v, d in H.edges(data=True):
+                d["distance"] = 1.0 / sum(float(e.get("weight") or 1.0) for e in arcs[(u, v)])
+            ranked = _ranked_simple_paths(H, source, target, k, "distance")
         else:
             ranked = _ranked_simple_paths(H, source, target, k, None)
         for length, nodes in ranked:
