@@ -72,3 +72,20 @@ def test_200k_synthetic_ties_load(tmp_path):
     assert ds.ties["line"].iloc[-1] == 200_001
     assert ds.actors["id"].nunique() == 250
     assert elapsed < 10
+
+
+def test_fast_betweenness_equals_networkx():
+    import random
+
+    import networkx as nx
+
+    from graph.fast import betweenness
+    rnd = random.Random(3)
+    for directed in (False, True):
+        H = nx.gnm_random_graph(60, 200, seed=5, directed=directed)
+        for u, v in H.edges():
+            H[u][v]["distance"] = 1 / rnd.choice([1, 2, 4, 0.5])  # exact float sums
+        ref = nx.betweenness_centrality(H, weight="distance")
+        got = betweenness(H)
+        assert max(abs(ref[v] - got[v]) for v in H) < 1e-9
+        assert betweenness(H, backend="networkx") == ref
