@@ -1,7 +1,6 @@
 """Centrality, communities, ego networks, timeline and diff on graphs with known answers."""
 
 import networkx as nx
-import pandas as pd
 import pytest
 
 from conftest import TIE_HEADER, write_csv
