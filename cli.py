@@ -265,6 +265,99 @@ def summary(session, filters, fmt):
     emit(report, fmt)
 
 
+# ---- explorer commands
+
+def _default_title(session):
+    from pathlib import Path
+    if not session.data_paths:
+        return "tiegraph — ties between states and other actors"
+    return "tiegraph — " + ", ".join(Path(p.split(":", 1)[-1]).name or p for p in session.data_paths)
+
+
+@cli.command()
+@click.option("--out", default="tiegraph.html", show_default=True, metavar="FILE.html",
+              help="Where to write the page; '-' writes it to stdout.")
+@click.option("--fragment", is_flag=True,
+              help="Write an HTML snippet (no <html>/<head>) to paste into a briefing.")
+@click.option("--id", "element_id", metavar="NAME",
+              help="Element id of the fragment (default: derived from the content).")
+@click.option("--title", help="Page title (default: tiegraph — the dataset).")
+@click.option("--size-by", type=click.Choice(("degree", "strength", "betweenness", "closeness",
+                                              "eigenvector", "pagerank", "none")),
+              default="pagerank", show_default=True, help="Centrality behind node size.")
+@click.option("--color-by", type=click.Choice(("community", "group", "none")), default="community",
+              show_default=True, help="Node colour: seeded Louvain bloc, the actor's group, or one colour.")
+@click.option("--path", "path_ends", nargs=2, metavar="A B", help="Highlight how A reaches B.")
+@click.option("--strongest", is_flag=True, help="With --path: least total distance, not fewest hops.")
+@click.option("--k", "k", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --path: list this many alternatives (the best is highlighted).")
+@click.option("--time-respecting", is_flag=True, help="With --path: each hop no earlier than the last.")
+@click.option("--directed", is_flag=True, help="With --path: walk directed ties only forwards.")
+@click.option("--image", type=click.Path(dir_okay=False, writable=True), metavar="FILE.png|svg",
+              help="Also write a static picture of the same view (SVG; PNG needs matplotlib).")
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the layout and of Louvain.")
+@filter_options
+@click.pass_obj
+def render(session, out, fragment, element_id, title, size_by, color_by, path_ends, strongest, k,
+           time_respecting, directed, image, seed, filters):
+    """Draw the ties as an interactive page that works offline (one self-contained HTML file).
+
+    Every tie passing the filters is drawn; --polarity decides which ties count
+    for node size, blocs and --path (cooperative by default).
+
+    \b
+    Example:
+        tiegraph render --out tiegraph.html
+        tiegraph render --from 2022 --path PRK USA --out path.html --image path.svg
+        tiegraph render --fragment --id fig1 --out - > fig1.html
+    """
+    from explorer.html import valid_element_id, write_html, render_html
+    if out != "-" and not out.lower().endswith((".html", ".htm")):
+        raise click.UsageError(f"--out {out!r} must end in .html (or be '-' for stdout)")
+    if element_id is not None and not valid_element_id(element_id):
+        raise click.UsageError(f"--id {element_id!r} must start with a letter and hold only letters, "
+                               "digits, '-' and '_' (at most 64 characters)")
+    if image and not image.lower().endswith((".png", ".svg")):
+        raise click.UsageError(f"--image {image!r} must end in .png or .svg")
+    if strongest and time_respecting:
+        raise click.UsageError("--strongest and --time-respecting rank paths differently; choose one")
+    if not path_ends and (strongest or time_respecting or directed or k > 1):
+        raise click.UsageError("--strongest, --k, --time-respecting and --directed need --path A B")
+    from explorer.view import make_view
+    from graph.build import build_graph, describe_filters, select
+    ds = session.dataset()
+    with library_errors():
+        drawn = {key: v for key, v in filters.items() if key != "polarity"}
+        G = build_graph(select(ds.ties, **drawn), ds.actors, documents=ds.documents)
+        if not G.number_of_edges():
+            raise click.ClickException("no ties are selected; loosen the filters")
+        result = None
+        if path_ends:
+            from graph.paths import find_paths
+            result = find_paths(ds.ties, *path_ends, actors=ds.actors, filters=filters, k=k,
+                                strongest=strongest, time_respecting=time_respecting, directed=directed)
+        page = make_view(G, size_by=size_by, color_by=color_by, polarity=filters["polarity"],
+                         seed=seed, title=title or _default_title(session),
+                         filters_text=describe_filters(**filters), path_result=result)
+    if out == "-":
+        sys.stdout.write(render_html(page, fragment=fragment, element_id=element_id))
+    else:
+        try:
+            write_html(page, out, fragment=fragment, element_id=element_id)
+        except OSError as ex:
+            raise click.ClickException(f"cannot write {out}: {ex.strerror}") from ex
+        session.info(f"wrote {out} ({page['meta']['n_actors']} actors, {page['meta']['n_ties']} ties)")
+    if image:
+        from explorer.image import write_image
+        try:
+            write_image(page, image)
+        except OSError as ex:
+            raise click.ClickException(f"cannot write {image}: {ex.strerror}") from ex
+        except RuntimeError as ex:
+            raise click.ClickException(str(ex)) from ex
+        session.info(f"wrote {image}")
+
+
 # ---- import commands
 
 IMPORT_KINDS = ("sipri", "atop", "cow-trade", "icews", "gdelt")

@@ -1,0 +1,364 @@
+"""The page's own stylesheet and script (ours), and the vis-network bundle (pyvis's).
+
+The CSS is scoped under ``.tiegraph`` so that a fragment pasted into a
+briefing neither restyles the host page nor is restyled much by it. The
+script finds its own root element, reads its data from a JSON block inside
+it, and defines no globals: the vis-network bundle runs inside the same
+function, with a local ``module``/``exports`` so that its UMD wrapper does
+not set ``window.vis``.
+"""
+
+import functools
+from pathlib import Path
+
+__all__ = ["CSS", "SCRIPT", "vis_bundle", "VIS_VERSION"]
+
+VIS_VERSION = "9.1.2"
+
+
+@functools.lru_cache(maxsize=1)
+def vis_bundle():
+    """Return the vis-network JavaScript shipped inside the installed pyvis package.
+
+    Raises
+    ------
+    RuntimeError
+        If pyvis is missing or its bundle is, or if the bundle holds text that
+        would end an inline ``<script>`` early.
+    """
+    try:
+        import pyvis
+    except ImportError as ex:  # a dependency; only a broken install gets here
+        raise RuntimeError("pyvis is not installed; it provides the vis-network bundle "
+                           "(pip install pyvis==0.3.2)") from ex
+    base = Path(pyvis.__file__).resolve().parent
+    for sub in ("templates/lib", "lib"):
+        path = base / sub / f"vis-{VIS_VERSION}" / "vis-network.min.js"
+        if path.is_file():
+            break
+    else:
+        raise RuntimeError(f"vis-network {VIS_VERSION} was not found inside pyvis at {base}")
+    js = path.read_text(encoding="utf-8")
+    js = js.replace("//# sourceMappingURL=vis-network.min.js.map", "")
+    low = js.lower()
+    if "</script" in low or "<!--" in low:
+        raise RuntimeError(f"{path} cannot be inlined safely (it contains '</script' or '<!--')")
+    return js
+
+
+CSS = r"""
+.tiegraph{--tg-ink:#1f2328;--tg-muted:#59636e;--tg-line:#d8dee4;--tg-soft:#f6f8fa;--tg-accent:#0b5cad;
+  font:14px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+  color:var(--tg-ink);background:#fff;border:1px solid var(--tg-line);border-radius:8px;
+  box-sizing:border-box;max-width:100%;text-align:left;overflow:hidden}
+.tiegraph *,.tiegraph *::before,.tiegraph *::after{box-sizing:border-box}
+.tiegraph .tg-head{padding:12px 16px 10px;border-bottom:1px solid var(--tg-line)}
+.tiegraph .tg-title{font-size:18px;font-weight:650;margin:0;letter-spacing:-.01em}
+.tiegraph .tg-sub{color:var(--tg-muted);font-size:12.5px;margin-top:2px}
+.tiegraph .tg-sub b{color:var(--tg-ink);font-weight:600}
+.tiegraph .tg-main{display:flex;height:var(--tg-height,680px)}
+.tiegraph .tg-panel{flex:0 0 250px;border-right:1px solid var(--tg-line);padding:6px 12px 10px;
+  background:var(--tg-soft);overflow-y:auto;font-size:13px}
+.tiegraph .tg-panel h4{font-size:11px;text-transform:uppercase;letter-spacing:.06em;color:var(--tg-muted);
+  margin:12px 0 4px;font-weight:650}
+.tiegraph .tg-row{display:flex;align-items:center;gap:6px;margin:2px 0}
+.tiegraph .tg-row label{display:flex;align-items:center;gap:6px;cursor:pointer;flex:1;min-width:0}
+.tiegraph .tg-count{color:var(--tg-muted);font-variant-numeric:tabular-nums;font-size:12px}
+.tiegraph .tg-line{display:inline-block;width:24px;flex:0 0 24px;height:0;border-top:3px solid #888}
+.tiegraph .tg-line.tg-dash{border-top-style:dashed}
+.tiegraph .tg-dot{display:inline-block;width:12px;height:12px;flex:0 0 12px;border-radius:50%;
+  border:1px solid rgba(0,0,0,.25)}
+.tiegraph .tg-warn{color:#b42318;font-size:11px;margin-left:2px}
+.tiegraph .tg-small{color:var(--tg-muted);font-size:12px}
+.tiegraph input[type=range]{width:100%;margin:0;accent-color:var(--tg-accent)}
+.tiegraph select,.tiegraph input[type=search]{width:100%;font:inherit;padding:3px 6px;border:1px solid var(--tg-line);
+  border-radius:5px;background:#fff;color:var(--tg-ink)}
+.tiegraph button{font:inherit;font-size:12px;padding:2px 8px;border:1px solid var(--tg-line);border-radius:5px;
+  background:#fff;color:var(--tg-ink);cursor:pointer}
+.tiegraph button:hover{border-color:var(--tg-accent)}
+.tiegraph .tg-stage{position:relative;flex:1;min-width:0;display:flex;flex-direction:column}
+.tiegraph .tg-canvas{flex:1;min-height:0;height:100%;background:#fff}
+.tiegraph .tg-status{position:absolute;left:10px;top:8px;font-size:12px;color:var(--tg-muted);
+  background:rgba(255,255,255,.85);padding:1px 6px;border-radius:4px;pointer-events:none}
+.tiegraph .tg-tip{position:absolute;z-index:5;max-width:340px;background:#fff;border:1px solid var(--tg-line);
+  border-radius:6px;box-shadow:0 4px 14px rgba(0,0,0,.12);padding:8px 10px;font-size:12.5px;pointer-events:none}
+.tiegraph .tg-tip[hidden],.tiegraph [hidden]{display:none}
+.tiegraph .tg-k{color:var(--tg-muted)}
+.tiegraph .tg-quote{margin:6px 0 2px;padding-left:8px;border-left:3px solid var(--tg-line);font-style:italic;
+  white-space:pre-wrap;overflow-wrap:anywhere}
+.tiegraph .tg-details{border-top:1px solid var(--tg-line);padding:10px 16px;min-height:64px;font-size:13px}
+.tiegraph .tg-details h5,.tiegraph .tg-path h5{margin:0 0 4px;font-size:14px}
+.tiegraph .tg-path{border-top:1px solid var(--tg-line);padding:10px 16px;font-size:13px;background:#fffbea}
+.tiegraph .tg-path ol{margin:4px 0 0 18px;padding:0}
+.tiegraph .tg-path li{margin:3px 0}
+.tiegraph .tg-swatch-title{font-weight:600}
+.tiegraph .tg-chip{display:inline-block;padding:0 6px;border-radius:9px;font-size:11.5px;color:#fff;margin-right:4px}
+@media (max-width:760px){.tiegraph .tg-main{flex-direction:column;height:auto}.tiegraph .tg-panel{flex:none;
+  max-height:260px;border-right:0;border-bottom:1px solid var(--tg-line)}.tiegraph .tg-stage{height:var(--tg-height,680px)}}
+"""
+
+SCRIPT = r"""
+const root = (document.currentScript && document.currentScript.closest(".tiegraph"))
+  || document.getElementById(ROOT_ID);
+const part = (role) => root.querySelector('[data-role="' + role + '"]');
+const data = JSON.parse(part("data").textContent);
+const el = (tag, cls, text) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  return e;
+};
+const CONF = ["speculated", "assessed", "reported", "confirmed"];
+const nodeById = new Map(data.nodes.map((n) => [n.id, n]));
+const edgeById = new Map(data.edges.map((e) => [e.id, e]));
+const label = (id) => (nodeById.get(id) || {label: id}).label;
+const typeName = (t) => String(t).replace(/_/g, " ");
+const when = (e) => e.start ? (e.end ? e.start + " – " + e.end : e.start) : "undated";
+
+// ---- filters
+const state = {types: new Set(data.legend.types.map((t) => t.type)), minRank: 0,
+               from: data.years ? data.years[0] : null, to: data.years ? data.years[1] : null};
+const degree = new Map();
+const passes = (e) => state.types.has(e.type) && e.rank >= state.minRank
+  && (state.from === null || !e.start_date
+      || (e.start_date <= state.to + "-12-31" && e.end_date >= state.from + "-01-01"));
+const isolated = new Set(data.nodes.map((n) => n.id));
+data.edges.forEach((e) => { isolated.delete(e.from); isolated.delete(e.to); });
+const onPath = new Set(data.path ? data.path.nodes : []);
+
+function nodeStyle(n, dim) {
+  const ring = onPath.has(n.id);
+  return {id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, borderWidth: ring ? 4 : 1.5,
+    color: {background: dim ? "rgba(200,205,212,0.35)" : n.color,
+            border: ring ? "#111111" : (dim ? "rgba(160,166,175,0.5)" : "#ffffff"),
+            highlight: {background: n.color, border: "#111111"},
+            hover: {background: n.color, border: "#111111"}},
+    font: {color: dim ? "rgba(89,99,110,0.35)" : "#1f2328"}};
+}
+function edgeStyle(e, dim, strong) {
+  const s = {id: e.id, from: e.from, to: e.to, width: strong ? Math.max(4, e.width * 1.8) : e.width,
+    dashes: e.dashes ? [7, 5] : false,
+    color: {color: e.color, highlight: e.color, hover: e.color, opacity: dim ? 0.1 : 0.75},
+    arrows: {to: {enabled: e.arrows === "to", scaleFactor: 0.55}}};
+  if (e.smooth) s.smooth = e.smooth;
+  return s;
+}
+const pathEdges = new Set(data.path ? data.path.edges : []);
+const baseDim = (n) => onPath.size > 0 && !onPath.has(n.id);
+const nodes = new vis.DataSet(data.nodes.map((n) => nodeStyle(n, baseDim(n))));
+const edges = new vis.DataSet(data.edges.map((e) =>
+  edgeStyle(e, pathEdges.size > 0 && !pathEdges.has(e.id), pathEdges.has(e.id))));
+const edgeView = new vis.DataView(edges, {filter: (item) => passes(edgeById.get(item.id))});
+const nodeView = new vis.DataView(nodes, {filter: (item) =>
+  isolated.has(item.id) || onPath.has(item.id) || (degree.get(item.id) || 0) > 0});
+
+// ---- controls (every text from the data is set as text, never as markup)
+const typeBox = part("types");
+data.legend.types.forEach((t) => {
+  const row = el("div", "tg-row");
+  const lab = el("label");
+  const box = el("input");
+  box.type = "checkbox"; box.checked = true; box.value = t.type;
+  box.setAttribute("data-type", t.type);
+  box.addEventListener("change", () => { box.checked ? state.types.add(t.type) : state.types.delete(t.type); refresh(); });
+  const line = el("span", "tg-line");
+  line.style.borderTopColor = t.color;
+  lab.append(box, line, el("span", null, t.label));
+  if (t.adversarial) lab.append(el("span", "tg-warn", t.adversarial === t.count ? "adversarial" : t.adversarial + " adversarial"));
+  row.append(lab, el("span", "tg-count", t.count));
+  typeBox.append(row);
+});
+const setAllTypes = (on) => {
+  typeBox.querySelectorAll("input").forEach((b) => { b.checked = on; on ? state.types.add(b.value) : state.types.delete(b.value); });
+  refresh();
+};
+part("all").addEventListener("click", () => setAllTypes(true));
+part("none").addEventListener("click", () => setAllTypes(false));
+
+const fromIn = part("from"), toIn = part("to");
+if (data.years) {
+  [fromIn, toIn].forEach((r) => { r.min = data.years[0]; r.max = data.years[1]; r.step = 1; });
+  fromIn.value = data.years[0]; toIn.value = data.years[1];
+  const onRange = (which) => {
+    let a = +fromIn.value, b = +toIn.value;
+    if (a > b) { if (which === "from") b = a; else a = b; fromIn.value = a; toIn.value = b; }
+    state.from = a; state.to = b;
+    part("from-out").textContent = a; part("to-out").textContent = b;
+    refresh();
+  };
+  fromIn.addEventListener("input", () => onRange("from"));
+  toIn.addEventListener("input", () => onRange("to"));
+  part("from-out").textContent = data.years[0]; part("to-out").textContent = data.years[1];
+  if (data.years[0] === data.years[1]) { fromIn.disabled = true; toIn.disabled = true; }
+} else {
+  part("dates").hidden = true;
+}
+part("conf").addEventListener("change", (ev) => { state.minRank = +ev.target.value; refresh(); });
+
+// legend: node colour classes and the size metric
+const classBox = part("classes");
+if (data.legend.classes.length) {
+  data.legend.classes.slice(0, 12).forEach((c) => {
+    const row = el("div", "tg-row");
+    const dot = el("span", "tg-dot");
+    dot.style.background = c.color;
+    const names = c.members.join(", ") + (c.count > c.members.length ? ", …" : "");
+    const txt = el("span", null);
+    txt.append(el("span", "tg-swatch-title",
+      typeof c.cls === "number" ? data.meta.class_word + " " + (c.cls + 1) : c.cls), document.createTextNode(": " + names));
+    row.append(dot, txt);
+    classBox.append(row);
+  });
+} else {
+  classBox.append(el("div", "tg-small", "All actors in one colour."));
+}
+
+// ---- the network
+const options = data.options;
+const network = new vis.Network(part("canvas"), {nodes: nodeView, edges: edgeView}, options);
+const hook = {network, nodes, edges, nodeView, edgeView, drawnAt: null,
+              visibleEdgeIds: () => edgeView.getIds(), visibleNodeIds: () => nodeView.getIds()};
+root.__tiegraph = hook;
+network.once("afterDrawing", () => { hook.drawnAt = performance.now(); root.setAttribute("data-drawn", "1"); });
+
+function refresh() {
+  degree.clear();
+  let shown = 0;
+  data.edges.forEach((e) => {
+    if (passes(e)) { shown++; degree.set(e.from, (degree.get(e.from) || 0) + 1); degree.set(e.to, (degree.get(e.to) || 0) + 1); }
+  });
+  edgeView.refresh(); nodeView.refresh();
+  part("status").textContent = "Showing " + shown + " of " + data.edges.length + " ties among "
+    + nodeView.length + " of " + data.nodes.length + " actors";
+}
+
+// ---- evidence: tooltip on hover, details on click (DOM text only)
+function kv(parent, k, v) {
+  if (v === undefined || v === null || v === "") return;
+  const row = el("div");
+  row.append(el("span", "tg-k", k + ": "), el("span", null, v));
+  parent.append(row);
+}
+function edgeCard(e, full) {
+  const box = el("div");
+  const head = el(full ? "h5" : "div", full ? null : "tg-swatch-title");
+  const chip = el("span", "tg-chip", typeName(e.type));
+  chip.style.background = e.color;
+  head.append(chip, document.createTextNode(label(e.from) + (e.directed ? " → " : " – ") + label(e.to)));
+  box.append(head);
+  kv(box, "Dates", when(e));
+  kv(box, "Value", e.value ? e.value + (e.unit ? " " + e.unit : "") : "");
+  kv(box, "Confidence", e.confidence);
+  if (e.polarity === "adversarial") kv(box, "Polarity", "adversarial");
+  let q = e.quote || "";
+  if (!full && q.length > 280) q = q.slice(0, 279) + "…";
+  if (q) box.append(el("div", "tg-quote", "“" + q + "”"));
+  kv(box, "Source", (e.doc_title || e.doc) + (full && e.doc_title && e.doc ? " (" + e.doc + ")" : ""));
+  if (full) { kv(box, "Weight", e.weight); kv(box, "Note", e.note); kv(box, "Tie id", e.id); }
+  return box;
+}
+function nodeCard(n, full) {
+  const box = el("div");
+  box.append(el(full ? "h5" : "div", full ? null : "tg-swatch-title", n.label));
+  kv(box, "Id", n.id !== n.label ? n.id : "");
+  kv(box, "Kind", n.kind);
+  kv(box, "Group", n.group);
+  if (n.cls !== null && n.cls !== "" && data.meta.class_word)
+    kv(box, data.meta.class_word, typeof n.cls === "number" ? n.cls + 1 : n.cls);
+  if (n.score !== null) kv(box, data.meta.metric_label, Number(n.score).toPrecision(3));
+  kv(box, "Ties shown", degree.get(n.id) || 0);
+  return box;
+}
+const tip = part("tip");
+function showTip(card, pointer) {
+  tip.replaceChildren(card);
+  tip.hidden = false;
+  const w = part("canvas").clientWidth;
+  tip.style.left = Math.max(4, Math.min(pointer.x + 14, w - 350)) + "px";
+  tip.style.top = (pointer.y + 14) + "px";
+}
+network.on("hoverEdge", (p) => { const e = edgeById.get(p.edge); if (e) showTip(edgeCard(e, false), p.pointer.DOM); });
+network.on("hoverNode", (p) => { const n = nodeById.get(p.node); if (n) showTip(nodeCard(n, false), p.pointer.DOM); });
+["blurEdge", "blurNode", "dragStart", "zoom"].forEach((ev) => network.on(ev, () => { tip.hidden = true; }));
+const details = part("details");
+network.on("click", (p) => {
+  details.replaceChildren();
+  if (p.nodes.length) {
+    const n = nodeById.get(p.nodes[0]);
+    details.append(nodeCard(n, true));
+    const ties = data.edges.filter((e) => (e.from === n.id || e.to === n.id) && passes(e));
+    if (ties.length) details.append(el("div", "tg-small", "Ties: " + ties.length + " shown; click one for its evidence."));
+  } else if (p.edges.length) {
+    details.append(edgeCard(edgeById.get(p.edges[0]), true));
+  } else {
+    details.append(el("span", "tg-small", "Click an actor or a tie to see its evidence."));
+  }
+});
+
+// ---- find an actor: focus it and light up its neighbourhood
+const list = part("actors");
+data.nodes.slice().sort((a, b) => a.label.localeCompare(b.label)).forEach((n) => {
+  const o = el("option"); o.value = n.label; list.append(o);
+});
+const findIn = part("find");
+function match(text) {
+  const t = text.trim().toLowerCase();
+  if (!t) return null;
+  const all = data.nodes;
+  return all.find((n) => n.label.toLowerCase() === t || n.id.toLowerCase() === t)
+    || all.find((n) => n.label.toLowerCase().startsWith(t))
+    || all.find((n) => n.label.toLowerCase().includes(t)) || null;
+}
+function restyle(focus) {
+  const near = new Set();
+  if (focus) {
+    near.add(focus);
+    network.getConnectedNodes(focus).forEach((id) => near.add(id));
+  }
+  nodes.update(data.nodes.map((n) => nodeStyle(n, focus ? !near.has(n.id) : baseDim(n))));
+  edges.update(data.edges.map((e) => focus
+    ? edgeStyle(e, !(e.from === focus || e.to === focus), false)
+    : edgeStyle(e, pathEdges.size > 0 && !pathEdges.has(e.id), pathEdges.has(e.id))));
+}
+function find() {
+  const n = match(findIn.value);
+  part("find-out").textContent = findIn.value.trim() && !n ? "No actor matches." : "";
+  if (!n) { restyle(null); return; }
+  restyle(n.id);
+  hook.focused = n.id;
+  network.selectNodes([n.id]);
+  network.focus(n.id, {scale: Math.max(network.getScale(), 1.1), animation: false});
+  details.replaceChildren(nodeCard(n, true));
+}
+findIn.addEventListener("change", find);
+findIn.addEventListener("keydown", (ev) => { if (ev.key === "Enter") find(); });
+part("clear").addEventListener("click", () => { findIn.value = ""; hook.focused = null; part("find-out").textContent = "";
+  network.unselectAll(); restyle(null); network.fit(); });
+part("physics").addEventListener("change", (ev) => network.setOptions({physics: {enabled: ev.target.checked}}));
+part("fit").addEventListener("click", () => network.fit());
+
+// ---- a path, when one was asked for
+if (data.path) {
+  const box = part("path");
+  box.hidden = false;
+  box.append(el("h5", null, data.path.title));
+  if (data.path.note) box.append(el("div", "tg-small", data.path.note));
+  const ol = el("ol");
+  data.path.hops.forEach((h) => {
+    const li = el("li");
+    li.append(el("b", null, h.from_label + " → " + h.to_label), document.createTextNode(": "));
+    const t = h.tie;
+    const chip = el("span", "tg-chip", typeName(t.type));
+    chip.style.background = (data.legend.types.find((x) => x.type === t.type) || {color: "#777"}).color;
+    li.append(chip, document.createTextNode(when(t) + ", " + t.confidence
+      + (h.more ? " (+" + h.more + " more tie" + (h.more > 1 ? "s" : "") + ")" : "")));
+    if (t.quote) li.append(el("div", "tg-quote", "“" + t.quote + "” — " + (t.doc_title || t.doc)));
+    ol.append(li);
+  });
+  box.append(ol);
+  (data.path.alternatives || []).forEach((alt) => box.append(el("div", "tg-small", "Alternative: " + alt)));
+}
+refresh();
+network.fit({animation: false});
+requestAnimationFrame(() => network.redraw());
+"""

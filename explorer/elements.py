@@ -1,0 +1,342 @@
+"""The drawing as plain data: nodes and edges with positions, sizes, colours and evidence.
+
+Everything the page shows about an actor or a tie is decided here, in Python,
+so that it can be tested (golden JSON) and reused for the static image. The
+HTML writer only serialises it.
+"""
+
+import math
+
+from graph.schema import ADVERSARIAL_TYPES, CONFIDENCE_RANK, TIE_TYPES
+
+__all__ = ["TYPE_COLORS", "COMMUNITY_COLORS", "type_color", "type_label", "vis_elements",
+           "legend_entries", "date_range", "path_overlay"]
+
+#: Edge colour per tie type. Hue families tell the kind of tie at a glance:
+#: blues/purples military, greens economic, neutral diplomatic, and warning
+#: red/orange for the adversarial types. Chosen to stay apart under the common
+#: colour-vision deficiencies when read together with the legend.
+TYPE_COLORS = {
+    "arms_transfer": "#1f4e9c",
+    "technology_transfer": "#7b5ea7",
+    "military_exercise": "#3b8fd9",
+    "military_cooperation": "#0e7c86",
+    "security_commitment": "#14365c",
+    "trade": "#2e9e5b",
+    "energy": "#8a6d1d",
+    "diplomatic": "#7d8590",
+    "political_support": "#b565a7",
+    "sanctions": "#e8710a",
+    "hostile_act": "#d1242f",
+}
+
+#: Colours for types outside the vocabulary (imported data), in order of first appearance.
+FALLBACK_COLORS = ("#5c6bc0", "#00897b", "#8d6e63", "#c0ca33", "#6d4c41", "#546e7a")
+
+#: Node fill per community (or group), largest first; no reds or oranges, which mean "adversarial".
+COMMUNITY_COLORS = ("#4e79a7", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#9c755f",
+                    "#86bcb6", "#d4a6c8", "#8cd17d", "#a0cbe8")
+OTHER_COLOR = "#bab0ac"
+PLAIN_COLOR = "#6e7f99"
+
+MIN_SIZE, MAX_SIZE = 9, 34
+
+
+def type_label(tie_type):
+    """Return a tie type as words.
+
+    Examples
+    --------
+    >>> type_label("arms_transfer")
+    'arms transfer'
+    """
+    return str(tie_type).replace("_", " ")
+
+
+def type_color(tie_type, extra=()):
+    """Return the colour of ``tie_type``; unknown types take fallback colours in ``extra`` order.
+
+    Examples
+    --------
+    >>> type_color("sanctions"), type_color("cyber", extra=["cyber"])
+    ('#e8710a', '#5c6bc0')
+    """
+    if tie_type in TYPE_COLORS:
+        return TYPE_COLORS[tie_type]
+    others = [t for t in extra if t not in TYPE_COLORS]
+    i = others.index(tie_type) if tie_type in others else 0
+    return FALLBACK_COLORS[i % len(FALLBACK_COLORS)]
+
+
+def _text(v):
+    """Plain text for a data value ('' for missing)."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ""
+        return f"{v:.0f}" if v.is_integer() else f"{v:g}"
+    return str(v)
+
+
+def _num(v, default=0.0):
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return default
+    return default if math.isnan(x) or math.isinf(x) else x
+
+
+def _width(weight):
+    """Line width in pixels for a tie weight (1 → 1.5 px, 5 → 5.5 px, capped at 8)."""
+    return round(min(8.0, 0.5 + _num(weight, 1.0)), 2)
+
+
+def _sizes(scores, nodes):
+    """Node radius by score, area-proportional between MIN_SIZE and MAX_SIZE."""
+    if not scores:
+        return {v: 16 for v in nodes}
+    top = max((_num(scores.get(v)) for v in nodes), default=0.0)
+    out = {}
+    for v in nodes:
+        s = max(0.0, _num(scores.get(v)))
+        out[v] = round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(s / top), 1) if top > 0 else 16
+    return out
+
+
+def _class_colors(classes):
+    """Colour per class value: classes ordered by size (then value) take palette colours."""
+    counts = {}
+    for c in classes.values():
+        if c is not None and c != "":
+            counts[c] = counts.get(c, 0) + 1
+    ranked = sorted(counts, key=lambda c: (-counts[c], str(c)))
+    return {c: (COMMUNITY_COLORS[i] if i < len(COMMUNITY_COLORS) else OTHER_COLOR)
+            for i, c in enumerate(ranked)}
+
+
+def date_range(G):
+    """Return ``(first day, last day)`` covered by the ties of ``G``, or ``(None, None)``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> M = nx.MultiDiGraph()
+    >>> M.add_edge("A", "B", start_date="2021-03-01", end_date="2021-03-31")
+    0
+    >>> M.add_edge("A", "B", start_date="2019-01-01", end_date="2019-12-31")
+    1
+    >>> date_range(M)
+    ('2019-01-01', '2021-03-31')
+    """
+    starts = [d.get("start_date") for _, _, d in G.edges(data=True) if d.get("start_date")]
+    ends = [d.get("end_date") or d.get("start_date") for _, _, d in G.edges(data=True)
+            if d.get("end_date") or d.get("start_date")]
+    return (min(starts) if starts else None, max(ends) if ends else None)
+
+
+def _curves(edges):
+    """Spread parallel ties between one pair: alternate sides, growing roundness."""
+    by_pair = {}
+    for e in edges:
+        by_pair.setdefault(tuple(sorted((e["from"], e["to"]))), []).append(e)
+    for pair, group in by_pair.items():
+        if len(group) == 1:
+            continue
+        for i, e in enumerate(group):
+            if i == 0 and len(group) % 2 == 1:
+                continue  # the middle one stays straight
+            j = i + 1 if len(group) % 2 == 0 else i
+            side = 1 if j % 2 else -1
+            if (e["from"], e["to"]) != pair:
+                side = -side  # curvedCW is relative to the edge's own direction
+            step = min(0.14, 0.6 / max(1, len(group) // 2))  # many ties: a lens, not loops
+            roundness = round(step * ((j + 1) // 2), 3)
+            e["smooth"] = {"enabled": True, "type": "curvedCW" if side > 0 else "curvedCCW",
+                           "roundness": roundness}
+
+
+def vis_elements(G, *, positions, scores=None, classes=None):
+    """Return the nodes and edges to draw, as sorted lists of plain dicts.
+
+    Parameters
+    ----------
+    G : MultiDiGraph
+        A tie graph from :func:`graph.build.build_graph`.
+    positions : dict
+        ``{actor: (x, y)}`` from :func:`graph.layout.layout_positions`.
+    scores : dict, optional
+        ``{actor: float}``; node size grows with the score (area-proportional).
+    classes : dict, optional
+        ``{actor: community index or group}``; node colour by class, the
+        largest class first in the palette. ``None`` colours every node alike.
+
+    Returns
+    -------
+    dict
+        ``{"nodes": [...], "edges": [...]}``. Nodes sorted by id carry ``id``,
+        ``label``, ``kind``, ``group``, ``x``, ``y``, ``size``, ``score``,
+        ``cls`` and ``color``. Edges sorted by tie id carry ``id``, ``from``,
+        ``to``, ``type``, ``color``, ``width``, ``dashes`` (confidence below
+        reported), ``arrows`` (``"to"`` for directed ties), ``smooth`` (curves
+        that keep parallel ties apart, or ``None``), dates, value, unit,
+        confidence (and its ``rank``), polarity, quote, ``doc``, ``doc_title``
+        and ``note`` — every text as plain text, never markup.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> M = nx.MultiDiGraph()
+    >>> M.add_node("A", name="Alpha")
+    >>> M.add_edge("A", "B", key="t1", type="trade", weight=2.0, directed=False,
+    ...            confidence="assessed", start="2020", start_date="2020-01-01",
+    ...            end_date="2020-12-31", quote="A <b>sells</b> to B")
+    't1'
+    >>> el = vis_elements(M, positions={"A": (0, 0), "B": (100, 0)})
+    >>> [n["label"] for n in el["nodes"]], el["edges"][0]["dashes"], el["edges"][0]["quote"]
+    (['Alpha', 'B'], True, 'A <b>sells</b> to B')
+    """
+    scores = dict(scores or {})
+    nodes_sorted = sorted(G.nodes, key=str)
+    sizes = _sizes(scores, nodes_sorted)
+    palette = _class_colors(classes) if classes is not None else {}
+    extra = sorted({d.get("type") for _, _, d in G.edges(data=True)} - set(TIE_TYPES), key=str)
+    nodes = []
+    for v in nodes_sorted:
+        d = G.nodes[v]
+        x, y = positions.get(v, (0, 0))
+        cls = classes.get(v) if classes is not None else None
+        nodes.append({
+            "id": str(v),
+            "label": _text(d.get("name")) or str(v),
+            "kind": _text(d.get("kind")),
+            "group": _text(d.get("group")),
+            "x": int(x), "y": int(y),
+            "size": sizes[v],
+            "score": round(_num(scores.get(v)), 6) if scores else None,
+            "cls": cls if cls is None or isinstance(cls, int) else _text(cls),
+            "color": palette.get(cls, OTHER_COLOR) if classes is not None and cls not in (None, "")
+            else PLAIN_COLOR,
+        })
+    edges = []
+    for s, t, key, d in sorted(G.edges(keys=True, data=True), key=lambda e: str(e[2])):
+        ttype = _text(d.get("type"))
+        conf = _text(d.get("confidence"))
+        directed = d.get("directed")
+        directed = directed if isinstance(directed, bool) else str(directed).lower() == "true"
+        polarity = _text(d.get("polarity")) or ("adversarial" if ttype in ADVERSARIAL_TYPES
+                                                else "cooperative")
+        edges.append({
+            "id": str(d.get("id") or key),
+            "from": str(s), "to": str(t),
+            "type": ttype,
+            "color": type_color(ttype, extra),
+            "width": _width(d.get("weight")),
+            "weight": _num(d.get("weight"), 1.0),
+            "dashes": CONFIDENCE_RANK.get(conf, 0) < CONFIDENCE_RANK["reported"],
+            "arrows": "to" if directed else "",
+            "directed": bool(directed),
+            "smooth": None,
+            "start": _text(d.get("start")),
+            "end": _text(d.get("end")),
+            "start_date": _text(d.get("start_date")),
+            "end_date": _text(d.get("end_date")) or _text(d.get("start_date")),
+            "value": _text(d.get("value")),
+            "unit": _text(d.get("unit")),
+            "confidence": conf,
+            "rank": CONFIDENCE_RANK.get(conf, 0),
+            "polarity": polarity,
+            "quote": _text(d.get("quote")),
+            "doc": _text(d.get("doc")),
+            "doc_title": _text(d.get("doc_title")),
+            "note": _text(d.get("note")),
+        })
+    _curves(edges)
+    return {"nodes": nodes, "edges": edges}
+
+
+def legend_entries(elements):
+    """Return the legend: tie types present (with counts) and node classes (with members).
+
+    Each type entry counts its ties (``count``) and how many of them are
+    adversarial (``adversarial``: a condemnation is a diplomatic tie that is).
+
+    Examples
+    --------
+    >>> el = {"nodes": [{"id": "A", "label": "A", "cls": 0, "color": "#4e79a7", "size": 20}],
+    ...       "edges": [{"type": "trade", "color": "#2e9e5b", "polarity": "cooperative"}]}
+    >>> legend_entries(el)["types"]
+    [{'type': 'trade', 'label': 'trade', 'color': '#2e9e5b', 'count': 1, 'adversarial': 0}]
+    """
+    counts, colors, adversarial = {}, {}, {}
+    for e in elements["edges"]:
+        counts[e["type"]] = counts.get(e["type"], 0) + 1
+        colors[e["type"]] = e["color"]
+        adversarial[e["type"]] = adversarial.get(e["type"], 0) + (e["polarity"] == "adversarial")
+    order = {t: i for i, t in enumerate(TIE_TYPES)}
+    types = [{"type": t, "label": type_label(t), "color": colors[t], "count": counts[t],
+              "adversarial": adversarial[t]}
+             for t in sorted(counts, key=lambda t: (order.get(t, len(order)), t))]
+    groups = {}
+    for n in elements["nodes"]:
+        if n.get("cls") is None or n.get("cls") == "":
+            continue
+        g = groups.setdefault(n["cls"], {"cls": n["cls"], "color": n["color"], "members": []})
+        g["members"].append((-n["size"], n["label"]))
+    classes_out = []
+    for g in sorted(groups.values(), key=lambda g: (-len(g["members"]), str(g["cls"]))):
+        members = [label for _, label in sorted(g["members"])]
+        classes_out.append({"cls": g["cls"], "color": g["color"], "count": len(members),
+                            "members": members[:4]})
+    return {"types": types, "classes": classes_out}
+
+
+def path_overlay(result, elements):
+    """Return what the page needs to highlight a path answer and list its hops.
+
+    Parameters
+    ----------
+    result : dict
+        From :func:`graph.paths.find_paths`; its first path is highlighted,
+        the others are listed as alternatives.
+    elements : dict
+        From :func:`vis_elements` (for labels and the ties actually drawn).
+
+    Examples
+    --------
+    >>> tie = {"id": "t1", "type": "trade", "start": "2020", "end": None, "confidence": "reported",
+    ...        "quote": "q", "doc": "d.txt"}
+    >>> result = {"mode": "fewest_hops", "measure": "hops", "polarity": "cooperative",
+    ...           "paths": [{"nodes": ["A", "B"], "names": ["Alpha", "Beta"], "length": 1,
+    ...                      "hops": [{"from": "A", "to": "B", "ties": [tie]}]}]}
+    >>> el = {"nodes": [], "edges": [{"id": "t1", "doc_title": "Doc"}]}
+    >>> p = path_overlay(result, el)
+    >>> p["title"], p["edges"], p["hops"][0]["tie"]["doc_title"]
+    ('Path: Alpha → Beta (1 hop, fewest hops)', ['t1'], 'Doc')
+    """
+    titles = {e["id"]: e.get("doc_title", "") for e in elements["edges"]}
+    best = result["paths"][0]
+    names = dict(zip(best["nodes"], best["names"]))
+    hops, edge_ids = [], []
+    for hop in best["hops"]:
+        ties = hop["ties"]
+        edge_ids += [str(t["id"]) for t in ties if str(t["id"]) in titles]
+        t = ties[0]
+        hops.append({"from_label": names.get(hop["from"], hop["from"]),
+                     "to_label": names.get(hop["to"], hop["to"]),
+                     "on": hop.get("on"),
+                     "more": len(ties) - 1,
+                     "tie": {"id": str(t["id"]), "type": _text(t.get("type")), "start": _text(t.get("start")),
+                             "end": _text(t.get("end")), "confidence": _text(t.get("confidence")),
+                             "quote": _text(t.get("quote")), "doc": _text(t.get("doc")),
+                             "doc_title": titles.get(str(t["id"]), "")}})
+    n = len(best["hops"])
+    mode = {"fewest_hops": "fewest hops", "strongest": "strongest ties",
+            "time_respecting": "time-respecting"}.get(result.get("mode"), result.get("mode", ""))
+    title = f"Path: {' → '.join(best['names'])} ({n} hop{'s' if n != 1 else ''}, {mode})"
+    note = f"Walks {result['polarity']} ties." if result.get("polarity") else ""
+    if best.get("arrival"):
+        note += f" Earliest arrival {best['arrival']}."
+    return {"title": title, "note": note.strip(), "nodes": [str(v) for v in best["nodes"]],
+            "edges": sorted(set(edge_ids)), "hops": hops,
+            "alternatives": [" → ".join(p["names"]) for p in result["paths"][1:]]}

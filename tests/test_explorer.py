@@ -1,0 +1,320 @@
+"""The explorer without a browser: element data (golden JSON), page text, safety, the render command."""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from conftest import SMALL_ACTORS, SMALL_DOCS, SMALL_TIES, TIE_HEADER, write_csv
+from explorer.elements import TYPE_COLORS, legend_entries, path_overlay, vis_elements
+from explorer.html import build_page, render_html, safe_json, write_html
+from explorer.image import render_svg
+from explorer.view import make_view
+from graph.build import build_graph
+from graph.layout import layout_positions
+from graph.load import load_dataset
+from graph.schema import TIE_TYPES
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("TIEGRAPH_UPDATE_GOLDEN") == "1"
+
+HOSTILE = ["<img src=x onerror=alert(1)>", "</script><script>alert(2)</script>",
+           "\"'><svg onload=alert(3)>", "<!--<script>alert(4)</script>"]
+
+
+def hostile_dataset(root):
+    """The small dataset with names, quotes, notes and titles that are attacks."""
+    ties = [list(r) for r in SMALL_TIES]
+    for i, row in enumerate(ties):
+        row[12] = HOSTILE[i % 4] + " quote " + row[12]
+        row[14] = HOSTILE[(i + 1) % 4]
+    # a parallel tie between the same pair, to be drawn too
+    ties.append(["t8", "PRK", "RUS", "hostile_act", "2024", "", "true", "1", "", "", "reported",
+                 "d1.txt", HOSTILE[1], "", HOSTILE[0]])
+    actors = [list(r) for r in SMALL_ACTORS]
+    actors[0][1] = "North <img src=x onerror=alert(5)> Korea"
+    actors[1][1] = "Russia</script><script>alert(6)</script>"
+    actors[2][4] = "<b>axis</b>"
+    docs = [list(r) for r in SMALL_DOCS]
+    docs[0][1] = "<script>alert(7)</script> report"
+    write_csv(root / "ties.csv", TIE_HEADER, ties)
+    write_csv(root / "actors.csv", ["id", "name", "kind", "aliases", "group"], actors)
+    write_csv(root / "documents.csv", ["doc", "title", "publisher", "date", "author"], docs)
+    return root
+
+
+@pytest.fixture
+def small_graph(dataset_dir):
+    ds = load_dataset([str(dataset_dir)])
+    return build_graph(ds.ties, ds.actors, documents=ds.documents)
+
+
+def _check_golden(name, value):
+    path = GOLDEN / name
+    text = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    if UPDATE or not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert json.loads(path.read_text(encoding="utf-8")) == value
+
+
+# --------------------------------------------------------------------------- element data
+
+def test_vis_elements_match_golden(small_graph):
+    positions = {v: (i * 100, -i * 50) for i, v in enumerate(sorted(small_graph))}
+    scores = {"PRK": 0.1, "RUS": 0.4, "CHN": 0.2, "USA": 0.3, "JPN": 0.0, "KOR": 0.05}
+    classes = {"PRK": 0, "RUS": 0, "CHN": 0, "USA": 1, "JPN": 1, "KOR": 1}
+    el = vis_elements(small_graph, positions=positions, scores=scores, classes=classes)
+    _check_golden("elements_small.json", el)
+    _check_golden("legend_small.json", legend_entries(el))
+
+
+def test_encoding_rules(small_graph):
+    el = vis_elements(small_graph, positions={}, scores={"RUS": 1.0, "JPN": 0.0})
+    edges = {e["id"]: e for e in el["edges"]}
+    nodes = {n["id"]: n for n in el["nodes"]}
+    # dashed exactly when confidence is below "reported"
+    assert [k for k, e in sorted(edges.items()) if e["dashes"]] == ["t6", "t7"]
+    # arrows on directed ties only
+    assert edges["t1"]["arrows"] == "to" and edges["t2"]["arrows"] == ""
+    # colour by type, width grows with weight
+    assert edges["t3"]["color"] == TYPE_COLORS["sanctions"]
+    assert edges["t2"]["width"] > edges["t4"]["width"] > edges["t6"]["width"]
+    # size by score: the top actor is the largest, zero is the smallest
+    assert nodes["RUS"]["size"] == max(n["size"] for n in el["nodes"])
+    assert nodes["JPN"]["size"] < nodes["RUS"]["size"]
+    # evidence travels with the tie
+    t1 = edges["t1"]
+    assert (t1["value"], t1["unit"], t1["confidence"], t1["doc_title"], t1["start"]) == \
+        ("2300000", "rounds", "reported", "First document", "2023-09")
+
+
+def test_parallel_ties_are_all_drawn_apart():
+    M = nx.MultiDiGraph()
+    for i, (s, t) in enumerate([("A", "B"), ("B", "A"), ("A", "B"), ("A", "C")]):
+        M.add_edge(s, t, key=f"t{i}", type="trade", weight=1.0, directed=True)
+    el = vis_elements(M, positions={})
+    ab = [e for e in el["edges"] if {e["from"], e["to"]} == {"A", "B"}]
+    assert len(ab) == 3
+    # one straight, the other two curved to opposite sides of the A–B line
+    shapes = []
+    for e in ab:
+        sm = e["smooth"]
+        if sm is None:
+            shapes.append(0)
+        else:
+            side = 1 if sm["type"] == "curvedCW" else -1
+            if (e["from"], e["to"]) != ("A", "B"):
+                side = -side
+            shapes.append(side * sm["roundness"])
+    assert sorted(shapes) == [-0.14, 0, 0.14]
+    assert [e["smooth"] for e in el["edges"] if e["to"] == "C"] == [None]
+
+
+def test_unknown_types_get_distinct_fallback_colours():
+    M = nx.MultiDiGraph()
+    M.add_edge("A", "B", key="x1", type="cyber")
+    M.add_edge("A", "B", key="x2", type="espionage")
+    M.add_edge("A", "B", key="x3", type="trade")
+    colours = {e["type"]: e["color"] for e in vis_elements(M, positions={})["edges"]}
+    assert len(set(colours.values())) == 3 and colours["trade"] == TYPE_COLORS["trade"]
+
+
+def test_every_design_type_has_its_own_colour():
+    assert set(TYPE_COLORS) == set(TIE_TYPES)
+    assert len(set(TYPE_COLORS.values())) == len(TIE_TYPES)
+
+
+def test_layout_is_seeded_and_integer():
+    G = nx.karate_club_graph()
+    a, b = layout_positions(G, seed=1), layout_positions(G, seed=1)
+    assert a == b
+    assert a != layout_positions(G, seed=2)
+    assert all(isinstance(c, int) for xy in a.values() for c in xy)
+    # no two actors on top of each other
+    pts = list(a.values())
+    assert min(((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5
+               for i, (x1, y1) in enumerate(pts) for (x2, y2) in pts[i + 1:]) > 40
+
+
+def test_large_layout_is_fast_and_deterministic():
+    import time
+    G = nx.random_regular_graph(4, 3000, seed=3)
+    t = time.perf_counter()
+    a = layout_positions(G)
+    assert time.perf_counter() - t < 5
+    assert a == layout_positions(G) and len(a) == 3000
+
+
+def test_make_view_leaves_the_graph_alone(small_graph):
+    before = nx.node_link_data(small_graph, edges="links")
+    make_view(small_graph, size_by="pagerank", color_by="community")
+    assert nx.node_link_data(small_graph, edges="links") == before
+
+
+def test_path_overlay_lists_hops_and_edges(dataset_dir):
+    from graph.paths import find_paths
+    ds = load_dataset([str(dataset_dir)])
+    G = build_graph(ds.ties, ds.actors, documents=ds.documents)
+    el = vis_elements(G, positions={})
+    result = find_paths(ds.ties, "North Korea", "China", actors=ds.actors,
+                        filters={"types": ["arms_transfer", "trade"]})
+    p = path_overlay(result, el)
+    assert p["nodes"] == ["PRK", "RUS", "CHN"]
+    assert p["edges"] == ["t1", "t2"]
+    assert [(h["from_label"], h["to_label"]) for h in p["hops"]] == \
+        [("North Korea", "Russia"), ("Russia", "China")]
+    assert p["hops"][0]["tie"]["quote"] == "Pyongyang provided shells"
+
+
+# --------------------------------------------------------------------------- the page text
+
+def _page(G, **kw):
+    return make_view(G, size_by="degree", color_by="community", title="Test", **kw)
+
+
+def test_same_input_same_bytes(small_graph, tmp_path):
+    a = write_html(_page(small_graph), tmp_path / "a.html").read_bytes()
+    b = write_html(_page(small_graph.copy()), tmp_path / "b.html").read_bytes()
+    assert a == b
+    assert a.startswith(b"<!DOCTYPE html>")
+
+
+def test_page_is_self_contained(small_graph):
+    text = render_html(_page(small_graph))
+    assert "vis-network" in text and "new vis.Network" in text
+    # nothing that would fetch: no external src/href, no <link>, no @import, no url(http)
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text, re.I)
+    assert "<link" not in text.lower() and "@import" not in text
+    assert not re.search(r"url\(\s*['\"]?https?:", text)
+    assert "connect-src 'none'" in text  # the CSP forbids requests even if something tried
+    assert "bootstrap" not in text.lower() and "cdn" not in text.lower().replace("cdns", "")
+
+
+def test_fragment_ids_come_from_content_and_options(small_graph):
+    f1 = render_html(_page(small_graph), fragment=True)
+    f2 = render_html(make_view(small_graph, size_by="degree", color_by="none", title="Test"),
+                     fragment=True)
+    id1 = re.match(r'<div class="tiegraph" id="(tg-[0-9a-f]{12})"', f1).group(1)
+    id2 = re.match(r'<div class="tiegraph" id="(tg-[0-9a-f]{12})"', f2).group(1)
+    assert id1 != id2
+    assert f1 == render_html(_page(small_graph), fragment=True)
+    assert "<html" not in f1 and "<head" not in f1 and "<!DOCTYPE" not in f1
+    named = render_html(_page(small_graph), fragment=True, element_id="fig-1")
+    assert named.startswith('<div class="tiegraph" id="fig-1"') and 'list="fig-1-actors"' in named
+    with pytest.raises(ValueError):
+        render_html(_page(small_graph), fragment=True, element_id='x" onload="y')
+
+
+def test_no_globals_in_our_script():
+    from explorer.assets import SCRIPT
+    # our code runs inside the fragment's function; the only names at its top level are locals
+    assert "window." not in SCRIPT and "globalThis" not in SCRIPT
+    assert ".innerHTML" not in SCRIPT and "insertAdjacentHTML" not in SCRIPT
+    assert "document.write" not in SCRIPT
+
+
+def test_safe_json_escapes_markup():
+    text = safe_json({"q": "</script><img onerror=x>&\u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"q": "</script><img onerror=x>&\u2028"}
+
+
+def test_hostile_data_is_only_text(tmp_path):
+    ds = load_dataset([str(hostile_dataset(tmp_path / "bad"))])
+    G = build_graph(ds.ties, ds.actors, documents=ds.documents)
+    text = render_html(make_view(G, title="<script>alert(8)</script>", color_by="group"))
+    from explorer.assets import vis_bundle
+    ours = text.replace(vis_bundle(), "")
+    for attack in HOSTILE + ["<script>alert(7)", "<img src=x onerror=alert(5)>", "<b>axis", "<script>alert(8)"]:
+        assert attack not in ours, attack
+    # exactly our own two script elements (data + code) and one closing tag each
+    assert ours.count("<script") == 2 and ours.count("</script") == 2
+    assert "&lt;script&gt;alert(8)&lt;/script&gt;" in ours  # the title, escaped
+    data = re.search(r'<script type="application/json" data-role="data">(.*?)</script>', text, re.S).group(1)
+    page = json.loads(data)
+    assert any("onerror=alert(5)" in n["label"] for n in page["nodes"])  # kept, as text
+
+
+def test_svg_is_escaped_and_deterministic(tmp_path):
+    ds = load_dataset([str(hostile_dataset(tmp_path / "bad"))])
+    G = build_graph(ds.ties, ds.actors, documents=ds.documents)
+    page = make_view(G, title="<T>")
+    svg = render_svg(page)
+    assert svg == render_svg(make_view(G, title="<T>"))
+    assert "<img" not in svg and "<script" not in svg and "&lt;img src=x" in svg
+    import xml.dom.minidom
+    xml.dom.minidom.parseString(svg)  # well-formed
+
+
+def test_write_html_is_utf8_whatever_the_locale(small_graph, tmp_path, monkeypatch):
+    import locale
+    monkeypatch.setattr(locale, "getpreferredencoding", lambda *a, **k: "ascii")
+    page = _page(small_graph)
+    page["meta"]["title"] = "Séoul – 대한민국"
+    out = write_html(page, tmp_path / "u.html")
+    assert "Séoul – 대한민국" in out.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the command
+
+def run(args, **kw):
+    return CliRunner().invoke(cli, args, catch_exceptions=True, **kw)
+
+
+def test_render_default_out_is_tiegraph_html(dataset_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(["--data", str(dataset_dir), "render"])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "tiegraph.html").read_text(encoding="utf-8")
+    for name in ("North Korea", "Russia", "South Korea", "First document", "trilateral drills"):
+        assert name in text
+    assert not (tmp_path / "lib").exists()  # pyvis's "local" mode wrote lib/ here; we don't
+
+
+def test_render_to_stdout_and_fragment(dataset_dir):
+    result = run(["--data", str(dataset_dir), "render", "--out", "-", "--fragment", "--id", "fig1"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith('<div class="tiegraph" id="fig1"')
+    assert "<html" not in result.stdout
+
+
+def test_render_with_path_image_and_filters(dataset_dir, tmp_path):
+    out, svg, png = tmp_path / "p.html", tmp_path / "p.svg", tmp_path / "p.png"
+    result = run(["--data", str(dataset_dir), "render", "--out", str(out), "--path", "DPRK", "China",
+                  "--type", "arms_transfer", "--type", "trade", "--image", str(svg)])
+    assert result.exit_code == 0, result.output
+    page = json.loads(re.search(r'data-role="data">(.*?)</script>', out.read_text("utf-8"), re.S).group(1))
+    assert page["path"]["nodes"] == ["PRK", "RUS", "CHN"]
+    assert "Path: North Korea → Russia → China" in svg.read_text("utf-8")
+    result = run(["--data", str(dataset_dir), "render", "--out", str(out), "--from", "2023",
+                  "--type", "military_exercise", "--image", str(png)])
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page = json.loads(re.search(r'data-role="data">(.*?)</script>', out.read_text("utf-8"), re.S).group(1))
+    assert {e["id"] for e in page["edges"]} == {"t4", "t5"}
+    assert page["meta"]["filters"] == "from 2023; types military_exercise"
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["render", "--out", "x.txt"], 2, "must end in .html"),
+    (["render", "--image", "x.gif"], 2, "must end in .png or .svg"),
+    (["render", "--fragment", "--id", "1bad"], 2, "must start with a letter"),
+    (["render", "--size-by", "fame"], 2, "Invalid value for '--size-by'"),
+    (["render", "--color-by", "kind"], 2, "Invalid value for '--color-by'"),
+    (["render", "--strongest"], 2, "need --path A B"),
+    (["render", "--path", "PRK", "Atlantis"], 1, "no actor named 'Atlantis'"),
+    (["render", "--path", "PRK", "USA", "--type", "trade"], 1, "no path from"),
+    (["render", "--from", "2030"], 1, "no ties are selected"),
+    (["render", "--out", "/nonexistent-dir/x.html"], 1, "cannot write /nonexistent-dir/x.html"),
+])
+def test_render_bad_input(dataset_dir, args, code, message):
+    result = run(["--data", str(dataset_dir)] + args)
+    assert result.exit_code == code, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert message in result.output
