@@ -134,7 +134,8 @@ def centrality_scores(H, metric):
     elif metric == "strength":
         scores = dict(H.degree(weight="weight"))
     elif metric == "betweenness":
-        scores = nx.betweenness_centrality(H, weight="distance", normalized=True)
+        from .fast import betweenness  # igraph when installed (tiegraph[fast]), else networkx
+        scores = betweenness(H, weight="distance", normalized=True)
     elif metric == "closeness":
         scores = nx.closeness_centrality(H, distance="distance")
     elif metric == "eigenvector":

@@ -234,3 +234,16 @@ def test_diff_added_removed_and_moves(tmp_path):
     assert d["before"] == {"period": "2020", "ties": 2, "actors": 3}
     same = diff(ds.ties, ds.actors, before="2019", after="2019", metric="strength")
     assert same["moves"] == [] and same["ties_added"] == [] and same["actors_added"] == []
+
+
+def test_betweenness_accelerator_agrees_with_networkx_on_the_bundled_data():
+    """centrality_scores uses graph.fast (igraph when installed); the answer must be networkx's."""
+    from graph.build import build_graph, collapse
+    from graph.fast import betweenness
+    from graph.load import load_dataset
+    ds = load_dataset()
+    H = collapse(build_graph(ds.ties, ds.actors))
+    reference = nx.betweenness_centrality(H, weight="distance", normalized=True)
+    got = centrality_scores(H, "betweenness")
+    assert max(abs(got[v] - reference[v]) for v in H) < 1e-9
+    assert betweenness(H, backend="networkx") == reference
