@@ -148,6 +148,7 @@ const baseDim = (n) => onPath.size > 0 && !onPath.has(n.id);
 const nodes = new vis.DataSet(data.nodes.map((n) => nodeStyle(n, baseDim(n))));
 const edges = new vis.DataSet(data.edges.map((e) =>
   edgeStyle(e, pathEdges.size > 0 && !pathEdges.has(e.id), pathEdges.has(e.id))));
+countShown();  // before the views exist, so that they start with the right members
 const edgeView = new vis.DataView(edges, {filter: (item) => passes(edgeById.get(item.id))});
 const nodeView = new vis.DataView(nodes, {filter: (item) =>
   isolated.has(item.id) || onPath.has(item.id) || (degree.get(item.id) || 0) > 0});
@@ -221,13 +222,17 @@ const hook = {network, nodes, edges, nodeView, edgeView, drawnAt: null,
 root.__tiegraph = hook;
 network.once("afterDrawing", () => { hook.drawnAt = performance.now(); root.setAttribute("data-drawn", "1"); });
 
-function refresh() {
+function countShown() {
   degree.clear();
   let shown = 0;
   data.edges.forEach((e) => {
     if (passes(e)) { shown++; degree.set(e.from, (degree.get(e.from) || 0) + 1); degree.set(e.to, (degree.get(e.to) || 0) + 1); }
   });
-  edgeView.refresh(); nodeView.refresh();
+  return shown;
+}
+function refresh(initial) {
+  const shown = countShown();
+  if (!initial) { edgeView.refresh(); nodeView.refresh(); }
   part("status").textContent = "Showing " + shown + " of " + data.edges.length + " ties among "
     + nodeView.length + " of " + data.nodes.length + " actors";
 }
@@ -306,6 +311,7 @@ function match(text) {
   if (!t) return null;
   const all = data.nodes;
   return all.find((n) => n.label.toLowerCase() === t || n.id.toLowerCase() === t)
+    || all.find((n) => (n.aliases || []).some((a) => a.toLowerCase() === t))
     || all.find((n) => n.label.toLowerCase().startsWith(t))
     || all.find((n) => n.label.toLowerCase().includes(t)) || null;
 }
@@ -358,7 +364,7 @@ if (data.path) {
   box.append(ol);
   (data.path.alternatives || []).forEach((alt) => box.append(el("div", "tg-small", "Alternative: " + alt)));
 }
-refresh();
+refresh(true);
 network.fit({animation: false});
 requestAnimationFrame(() => network.redraw());
 """

@@ -39,7 +39,7 @@ COMMUNITY_COLORS = ("#4e79a7", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#9c7
 OTHER_COLOR = "#bab0ac"
 PLAIN_COLOR = "#6e7f99"
 
-MIN_SIZE, MAX_SIZE = 9, 34
+MIN_SIZE, MAX_SIZE = 8, 30
 
 
 def type_label(tie_type):
@@ -175,7 +175,7 @@ def vis_elements(G, *, positions, scores=None, classes=None):
     -------
     dict
         ``{"nodes": [...], "edges": [...]}``. Nodes sorted by id carry ``id``,
-        ``label``, ``kind``, ``group``, ``x``, ``y``, ``size``, ``score``,
+        ``label``, ``kind``, ``aliases``, ``group``, ``x``, ``y``, ``size``, ``score``,
         ``cls`` and ``color``. Edges sorted by tie id carry ``id``, ``from``,
         ``to``, ``type``, ``color``, ``width``, ``dashes`` (confidence below
         reported), ``arrows`` (``"to"`` for directed ties), ``smooth`` (curves
@@ -210,6 +210,7 @@ def vis_elements(G, *, positions, scores=None, classes=None):
             "id": str(v),
             "label": _text(d.get("name")) or str(v),
             "kind": _text(d.get("kind")),
+            "aliases": [a.strip() for a in _text(d.get("aliases")).split(";") if a.strip()],
             "group": _text(d.get("group")),
             "x": int(x), "y": int(y),
             "size": sizes[v],

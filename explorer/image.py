@@ -200,11 +200,14 @@ def _write_png(page, path):
     ax.set_ylim(y1, y0)  # y down, as on screen
     ax.set_aspect("equal")
     ax.axis("off")
+    fig.canvas.draw()
+    bbox = ax.get_window_extent()
+    # points per layout pixel (the axes keep an equal aspect, so take the tighter scale)
+    px = min(bbox.width / (x1 - x0), bbox.height / (y1 - y0)) * 72 / fig.dpi
     pos = {n["id"]: (n["x"], n["y"]) for n in page["nodes"]}
     on_path = set((page.get("path") or {}).get("edges", []))
     path_nodes = set((page.get("path") or {}).get("nodes", []))
     dim = bool(on_path)
-    px = 72 / 100 * 1.0  # points per layout pixel at this scale
     for e in page["edges"]:
         a, b = pos[e["from"]], pos[e["to"]]
         strong = e["id"] in on_path
@@ -226,7 +229,10 @@ def _write_png(page, path):
                     zorder=4, annotation_clip=False)
     meta = page["meta"]
     fig.text(0.01, 0.985, meta["title"], fontsize=12, weight="bold", va="top")
-    y = 0.94
+    sub = ([f"Ties dated {meta['first']} to {meta['last']}"] if meta.get("first") else []) + \
+        [f"{meta['n_actors']} actors, {meta['n_ties']} ties", "Filters: " + (meta.get("filters") or "none")]
+    fig.text(0.01, 0.955, " · ".join(sub), fontsize=8, color="#59636e", va="top")
+    y = 0.915
     for t in page["legend"]["types"]:
         fig.add_artist(plt.Line2D([0.01, 0.04], [y + 0.005, y + 0.005], color=t["color"], lw=2.5,
                                   transform=fig.transFigure))

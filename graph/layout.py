@@ -106,7 +106,7 @@ def layout_positions(G, *, seed=42, spacing=130):
         raw = nx.spring_layout(ordered, weight="weight", seed=seed, iterations=300,
                                k=1.6 / math.sqrt(n))
         xy = [tuple(float(c) for c in raw[v]) for v in nodes]
-        xy = _separate(_scale(xy, spacing * max(2.0, math.sqrt(n))), 0.6 * spacing)
+        xy = _separate(_scale(xy, spacing * max(2.0, math.sqrt(n))), 0.75 * spacing)
     else:
         xy = _scale(_sampled_force_layout(H, nodes, seed=seed), spacing * max(2.0, math.sqrt(n)))
     return _to_pixels(nodes, xy)
