@@ -267,6 +267,13 @@ def summary(session, filters, fmt):
 
 # ---- explorer commands
 
+def _argv_text(text):
+    """Undo Python's surrogate escapes in an argument read under a non-UTF-8 locale (LC_ALL=C)."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _default_title(session):
     from pathlib import Path
     if not session.data_paths:
@@ -325,6 +332,7 @@ def render(session, out, fragment, element_id, title, size_by, color_by, path_en
         raise click.UsageError("--strongest, --k, --time-respecting and --directed need --path A B")
     from explorer.view import make_view
     from graph.build import build_graph, describe_filters, select
+    title, path_ends = _argv_text(title), tuple(_argv_text(a) for a in path_ends or ())
     ds = session.dataset()
     with library_errors():
         drawn = {key: v for key, v in filters.items() if key != "polarity"}

@@ -11,8 +11,6 @@ import math
 
 import networkx as nx
 
-from .build import collapse
-
 __all__ = ["SMALL", "layout_positions", "layout_weights"]
 
 #: Above this many actors the sampled numpy layout is used.
@@ -44,15 +42,21 @@ def layout_weights(G):
     (0.4, 1.61)
     """
     if G.is_multigraph():
+        sums = {}  # (pair, adversarial?) -> summed weight, as collapse() would count it
+        for s, t, d in G.edges(data=True):
+            w = float(d.get("weight", 1.0))
+            if s == t or not w > 0:
+                continue
+            pair = (s, t) if str(s) <= str(t) else (t, s)
+            key = (pair, d.get("polarity") == "adversarial")
+            sums[key] = sums.get(key, 0.0) + w
+        pulls = {}
+        for (pair, adversarial), w in sums.items():
+            pulls[pair] = pulls.get(pair, 0.0) + math.log1p(w) * (ADVERSARIAL_PULL if adversarial else 1.0)
         H = nx.Graph()
         H.add_nodes_from(sorted(G, key=str))
-        for pol, factor in (("cooperative", 1.0), ("adversarial", ADVERSARIAL_PULL)):
-            for s, t, d in collapse(G, polarity=pol).edges(data=True):
-                w = math.log1p(d["weight"]) * factor
-                if H.has_edge(s, t):
-                    H[s][t]["weight"] += w
-                else:
-                    H.add_edge(s, t, weight=w)
+        ordered = sorted(pulls.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1])))
+        H.add_weighted_edges_from((u, v, w) for (u, v), w in ordered)
         return H
     H = nx.Graph()
     H.add_nodes_from(sorted(G, key=str))

@@ -252,13 +252,23 @@ def test_svg_is_escaped_and_deterministic(tmp_path):
     xml.dom.minidom.parseString(svg)  # well-formed
 
 
-def test_write_html_is_utf8_whatever_the_locale(small_graph, tmp_path, monkeypatch):
-    import locale
-    monkeypatch.setattr(locale, "getpreferredencoding", lambda *a, **k: "ascii")
-    page = _page(small_graph)
-    page["meta"]["title"] = "Séoul – 대한민국"
-    out = write_html(page, tmp_path / "u.html")
-    assert "Séoul – 대한민국" in out.read_text(encoding="utf-8")
+def test_written_as_utf8_even_under_an_ascii_locale(dataset_dir, tmp_path):
+    """pyvis wrote with the platform's default encoding; we always write UTF-8."""
+    import subprocess
+    import sys
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
+           "PYTHONIOENCODING": "ascii"}
+    probe = subprocess.run([sys.executable, "-c", "import locale; print(locale.getpreferredencoding(False))"],
+                           env=env, capture_output=True, text=True)
+    out = tmp_path / "u.html"
+    cli_py = Path(__file__).resolve().parents[1] / "cli.py"
+    result = subprocess.run([sys.executable, str(cli_py), "--data", str(dataset_dir), "render",
+                             "--title", "Séoul – 대한민국", "--out", str(out)],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "ascii" in probe.stdout.lower() or "ansi" in probe.stdout.lower()  # the locale really is ASCII
+    text = out.read_bytes().decode("utf-8")
+    assert "Séoul – 대한민국" in text and "Seoul and Tokyo “reset” ties" in text
 
 
 # --------------------------------------------------------------------------- the command
