@@ -80,6 +80,13 @@ CSS = r"""
 .tiegraph .tg-canvas{flex:1;min-height:0;height:100%;background:#fff}
 .tiegraph .tg-status{position:absolute;left:10px;top:8px;font-size:12px;color:var(--tg-muted);
   background:rgba(255,255,255,.85);padding:1px 6px;border-radius:4px;pointer-events:none}
+.tiegraph .tg-legend{flex:none;border-top:1px solid var(--tg-line);padding:6px 12px;font-size:12px;
+  color:var(--tg-muted);display:flex;flex-wrap:wrap;column-gap:18px;row-gap:2px;align-items:flex-start}
+.tiegraph .tg-legend>div{min-width:0}
+.tiegraph .tg-legend .tg-row{margin:1px 0}
+.tiegraph .tg-wrap{flex-wrap:wrap;column-gap:12px}
+.tiegraph .tg-item{display:inline-flex;align-items:center;gap:5px;white-space:nowrap}
+.tiegraph .tg-legend .tg-swatch-title{color:var(--tg-ink)}
 .tiegraph .tg-tip{position:absolute;z-index:5;max-width:340px;background:#fff;border:1px solid var(--tg-line);
   border-radius:6px;box-shadow:0 4px 14px rgba(0,0,0,.12);padding:8px 10px;font-size:12.5px;pointer-events:none}
 .tiegraph .tg-tip[hidden],.tiegraph [hidden]{display:none}
@@ -199,19 +206,25 @@ part("conf").addEventListener("change", (ev) => { state.minRank = +ev.target.val
 // legend: node colour classes and the size metric
 const classBox = part("classes");
 if (data.legend.classes.length) {
-  data.legend.classes.slice(0, 12).forEach((c) => {
+  const shownClasses = data.legend.classes.slice(0, 6);
+  const rest = data.legend.classes.length - shownClasses.length;
+  shownClasses.forEach((c) => {
     const row = el("div", "tg-row");
     const dot = el("span", "tg-dot");
     dot.style.background = c.color;
     const names = c.members.join(", ") + (c.count > c.members.length ? ", …" : "");
     const txt = el("span", null);
     txt.append(el("span", "tg-swatch-title",
-      typeof c.cls === "number" ? data.meta.class_word + " " + (c.cls + 1) : c.cls), document.createTextNode(": " + names));
+      c.cls === null ? (data.meta.class_word === "Bloc" ? "No bloc" : "None")
+        : typeof c.cls === "number" ? data.meta.class_word + " " + (c.cls + 1) : c.cls),
+      document.createTextNode(": " + names));
     row.append(dot, txt);
     classBox.append(row);
   });
+  if (rest > 0) classBox.append(el("div", "tg-small", "… and " + rest + " more (hover an actor for its "
+    + (data.meta.class_word || "class").toLowerCase() + ")"));
 } else {
-  classBox.append(el("div", "tg-small", "All actors in one colour."));
+  classBox.hidden = true;
 }
 
 // ---- the network
@@ -341,7 +354,8 @@ findIn.addEventListener("keydown", (ev) => { if (ev.key === "Enter") find(); });
 part("clear").addEventListener("click", () => { findIn.value = ""; hook.focused = null; part("find-out").textContent = "";
   network.unselectAll(); restyle(null); network.fit(); });
 part("physics").addEventListener("change", (ev) => network.setOptions({physics: {enabled: ev.target.checked}}));
-part("fit").addEventListener("click", () => network.fit());
+part("fit").addEventListener("click", () => { network.fit({animation: false});
+  network.moveTo({scale: network.getScale() * 0.9, animation: false}); });
 
 // ---- a path, when one was asked for
 if (data.path) {
@@ -366,5 +380,6 @@ if (data.path) {
 }
 refresh(true);
 network.fit({animation: false});
+network.moveTo({scale: network.getScale() * 0.9, animation: false});  // room for labels at the edges
 requestAnimationFrame(() => network.redraw());
 """

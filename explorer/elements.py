@@ -156,7 +156,7 @@ def _curves(edges):
                            "roundness": roundness}
 
 
-def vis_elements(G, *, positions, scores=None, classes=None):
+def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False):
     """Return the nodes and edges to draw, as sorted lists of plain dicts.
 
     Parameters
@@ -170,6 +170,9 @@ def vis_elements(G, *, positions, scores=None, classes=None):
     classes : dict, optional
         ``{actor: community index or group}``; node colour by class, the
         largest class first in the palette. ``None`` colours every node alike.
+    lone_class : bool
+        Treat a class of one actor as no class (grey, ``cls`` = ``None``): a
+        Louvain community of one is an actor with no cooperative tie.
 
     Returns
     -------
@@ -199,6 +202,11 @@ def vis_elements(G, *, positions, scores=None, classes=None):
     scores = dict(scores or {})
     nodes_sorted = sorted(G.nodes, key=str)
     sizes = _sizes(scores, nodes_sorted)
+    if classes is not None and lone_class:
+        sizes_of = {}
+        for c in classes.values():
+            sizes_of[c] = sizes_of.get(c, 0) + 1
+        classes = {v: (c if sizes_of[c] > 1 else None) for v, c in classes.items()}
     palette = _class_colors(classes) if classes is not None else {}
     extra = sorted({d.get("type") for _, _, d in G.edges(data=True)} - set(TIE_TYPES), key=str)
     nodes = []
@@ -216,8 +224,7 @@ def vis_elements(G, *, positions, scores=None, classes=None):
             "size": sizes[v],
             "score": round(_num(scores.get(v)), 6) if scores else None,
             "cls": cls if cls is None or isinstance(cls, int) else _text(cls),
-            "color": palette.get(cls, OTHER_COLOR) if classes is not None and cls not in (None, "")
-            else PLAIN_COLOR,
+            "color": PLAIN_COLOR if classes is None else palette.get(cls, OTHER_COLOR),
         })
     edges = []
     for s, t, key, d in sorted(G.edges(keys=True, data=True), key=lambda e: str(e[2])):
@@ -279,8 +286,11 @@ def legend_entries(elements):
               "adversarial": adversarial[t]}
              for t in sorted(counts, key=lambda t: (order.get(t, len(order)), t))]
     groups = {}
+    lone = []
     for n in elements["nodes"]:
         if n.get("cls") is None or n.get("cls") == "":
+            if n.get("color") == OTHER_COLOR:
+                lone.append((-n["size"], n["label"]))
             continue
         g = groups.setdefault(n["cls"], {"cls": n["cls"], "color": n["color"], "members": []})
         g["members"].append((-n["size"], n["label"]))
@@ -288,6 +298,10 @@ def legend_entries(elements):
     for g in sorted(groups.values(), key=lambda g: (-len(g["members"]), str(g["cls"]))):
         members = [label for _, label in sorted(g["members"])]
         classes_out.append({"cls": g["cls"], "color": g["color"], "count": len(members),
+                            "members": members[:4]})
+    if lone:
+        members = [label for _, label in sorted(lone)]
+        classes_out.append({"cls": None, "color": OTHER_COLOR, "count": len(members),
                             "members": members[:4]})
     return {"types": types, "classes": classes_out}
 

@@ -213,7 +213,7 @@ def render_html(page, *, fragment=False, element_id=None):
     esc = html.escape
     rid = element_id
     conf = "".join(f'<option value="{v}">{esc(t)}</option>' for v, t in _CONFIDENCE_CHOICES)
-    notes = "".join(f'<div class="tg-small">{esc(n)}</div>' for n in _legend_notes(meta))
+    notes = "".join(f'<div>{esc(n)}</div>' for n in _legend_notes(meta))
     header = " · ".join(esc(p) for p in _header_line(meta))
     body = f"""<div class="tiegraph" id="{rid}">
 <style>{CSS}</style>
@@ -236,15 +236,16 @@ def render_html(page, *, fragment=False, element_id=None):
 <div class="tg-row"><button type="button" data-role="clear">Clear</button><span class="tg-small" data-role="find-out"></span></div>
 <h4>View</h4>
 <div class="tg-row"><label><input type="checkbox" data-role="physics"> Physics (let it move)</label><button type="button" data-role="fit">Fit</button></div>
-<h4>Legend</h4>
-<div class="tg-row"><span class="tg-line" style="border-top-color:#59636e"></span><span class="tg-small">confirmed or reported</span></div>
-<div class="tg-row"><span class="tg-line tg-dash" style="border-top-color:#59636e"></span><span class="tg-small">assessed or speculated</span></div>
-<div class="tg-row"><span class="tg-small" style="width:24px;text-align:center">&rarr;</span><span class="tg-small">directed: giver/sender to receiver</span></div>
-<div class="tg-row"><span class="tg-small" style="width:24px;text-align:center">&#9473;</span><span class="tg-small">line width: tie weight</span></div>
+</div>
+<div class="tg-stage"><div class="tg-canvas" data-role="canvas"></div><div class="tg-status" data-role="status"></div>
+<div class="tg-legend" data-role="legend">
+<div>
+<div class="tg-row tg-wrap"><span class="tg-item"><span class="tg-line" style="border-top-color:#59636e"></span>confirmed or reported</span><span class="tg-item"><span class="tg-line tg-dash" style="border-top-color:#59636e"></span>assessed or speculated</span><span class="tg-item">&rarr; directed</span><span class="tg-item">width = tie weight</span></div>
 {notes}
+</div>
 <div data-role="classes"></div>
 </div>
-<div class="tg-stage"><div class="tg-canvas" data-role="canvas"></div><div class="tg-status" data-role="status"></div><div class="tg-tip" data-role="tip" hidden></div></div>
+<div class="tg-tip" data-role="tip" hidden></div></div>
 </div>
 <div class="tg-path" data-role="path" hidden></div>
 <div class="tg-details" data-role="details"><span class="tg-small">Click an actor or a tie to see its evidence; hover for a summary.</span></div>

@@ -117,6 +117,12 @@ def _arrow(e, a, b, ctrl, w, opacity, page):
     return f'<polygon points="{p}" fill="{html.escape(e["color"])}" fill-opacity="{opacity}" stroke="none"/>'
 
 
+def _class_name(c, meta):
+    if c["cls"] is None:
+        return "No bloc" if meta.get("class_word") == "Bloc" else "None"
+    return f"{meta.get('class_word', '')} {c['cls'] + 1}" if isinstance(c["cls"], int) else str(c["cls"])
+
+
 def _warn(t):
     if not t["adversarial"]:
         return ""
@@ -147,7 +153,7 @@ def _svg_legend(page, esc, top):
         out.append(f'<text x="0" y="{y}">Node size: {esc(meta["metric_label"])}</text>')
         y += 18
     for i, c in enumerate(page["legend"]["classes"][:10]):
-        name = f'{meta.get("class_word", "")} {c["cls"] + 1}' if isinstance(c["cls"], int) else str(c["cls"])
+        name = _class_name(c, meta)
         members = ", ".join(c["members"][:3]) + ("…" if c["count"] > 3 else "")
         out.append(f'<circle cx="6" cy="{y - 4}" r="6" fill="{esc(c["color"])}"/>'
                    f'<text x="18" y="{y}">{esc(name)}: {esc(members)}</text>')
@@ -241,7 +247,7 @@ def _write_png(page, path):
         y -= 0.028
     y -= 0.01
     for c in page["legend"]["classes"][:10]:
-        name = f"{meta.get('class_word', '')} {c['cls'] + 1}" if isinstance(c["cls"], int) else str(c["cls"])
+        name = _class_name(c, meta)
         fig.text(0.01, y, "●", color=c["color"], fontsize=10, va="center")
         fig.text(0.025, y, f"{name}: {', '.join(c['members'][:3])}", fontsize=7.5, va="center")
         y -= 0.028

@@ -116,6 +116,23 @@ def test_parallel_ties_are_all_drawn_apart():
     assert [e["smooth"] for e in el["edges"] if e["to"] == "C"] == [None]
 
 
+def test_a_bloc_of_one_is_no_bloc():
+    M = nx.MultiDiGraph()
+    for k, (s, t) in enumerate([("A", "B"), ("B", "C"), ("D", "E")]):
+        M.add_edge(s, t, key=f"t{k}", type="trade")
+    M.add_node("Z")
+    classes = {"A": 0, "B": 0, "C": 0, "D": 1, "E": 1, "Z": 2}
+    el = vis_elements(M, positions={}, classes=classes, lone_class=True)
+    nodes = {n["id"]: n for n in el["nodes"]}
+    assert nodes["Z"]["cls"] is None and nodes["Z"]["color"] == "#bab0ac"
+    assert nodes["A"]["color"] != nodes["D"]["color"] != "#bab0ac"
+    legend = legend_entries(el)["classes"]
+    assert [(c["cls"], c["count"]) for c in legend] == [(0, 3), (1, 2), (None, 1)]
+    # without lone_class (e.g. colour by group) a class of one keeps its own colour
+    el = vis_elements(M, positions={}, classes=classes)
+    assert {n["id"]: n for n in el["nodes"]}["Z"]["cls"] == 2
+
+
 def test_unknown_types_get_distinct_fallback_colours():
     M = nx.MultiDiGraph()
     M.add_edge("A", "B", key="x1", type="cyber")
