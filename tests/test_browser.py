@@ -178,6 +178,14 @@ def test_filters_hide_ties(browser, bundled_page):
         p.page.fill(".tiegraph [data-role=find]", "DPRK")
         p.page.press(".tiegraph [data-role=find]", "Enter")
         assert p.js("() => document.querySelector('.tiegraph').__tiegraph.network.getSelectedNodes()") == ["PRK"]
+        # its neighbourhood keeps its colours, everyone else is dimmed
+        colours = p.js("""() => Object.fromEntries(document.querySelector('.tiegraph').__tiegraph.nodes.get()
+                          .map((n) => [n.id, n.color.background]))""")
+        near = {"PRK"} | {e["to"] for e in edges if e["from"] == "PRK" and e["id"] in p.visible_edges()} \
+            | {e["from"] for e in edges if e["to"] == "PRK" and e["id"] in p.visible_edges()}
+        nodes = {n["id"]: n for n in data["nodes"]}
+        assert all(colours[v] == nodes[v]["color"] for v in near)
+        assert all(colours[v].startswith("rgba(200") for v in nodes if v not in near)
         assert "North Korea" in p.js("() => document.querySelector('.tiegraph [data-role=details]').textContent")
         p.clean()
     finally:

@@ -202,6 +202,21 @@ def test_same_input_same_bytes(small_graph, tmp_path):
     assert a.startswith(b"<!DOCTYPE html>")
 
 
+def test_same_bytes_across_processes(dataset_dir, tmp_path):
+    """Nothing depends on hash order: two interpreters with different hash seeds agree."""
+    import subprocess
+    import sys
+    cli_py = Path(__file__).resolve().parents[1] / "cli.py"
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"h{seed}.html"
+        subprocess.run([sys.executable, str(cli_py), "-q", "--data", str(dataset_dir), "render",
+                        "--out", str(out), "--image", str(out.with_suffix(".svg"))],
+                       env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
+        outs.append((out.read_bytes(), out.with_suffix(".svg").read_bytes()))
+    assert outs[0] == outs[1]
+
+
 def test_page_is_self_contained(small_graph):
     text = render_html(_page(small_graph))
     assert "vis-network" in text and "new vis.Network" in text
