@@ -291,9 +291,10 @@ const tip = part("tip");
 function showTip(card, pointer) {
   tip.replaceChildren(card);
   tip.hidden = false;
-  const w = part("canvas").clientWidth;
-  tip.style.left = Math.max(4, Math.min(pointer.x + 14, w - 350)) + "px";
-  tip.style.top = (pointer.y + 14) + "px";
+  const c = part("canvas");
+  tip.style.left = Math.max(4, Math.min(pointer.x + 14, c.clientWidth - tip.offsetWidth - 4)) + "px";
+  const below = pointer.y + 14, above = pointer.y - 14 - tip.offsetHeight;
+  tip.style.top = (below + tip.offsetHeight > c.clientHeight && above > 0 ? above : below) + "px";
 }
 network.on("hoverEdge", (p) => { const e = edgeById.get(p.edge); if (e) showTip(edgeCard(e, false), p.pointer.DOM); });
 network.on("hoverNode", (p) => { const n = nodeById.get(p.node); if (n) showTip(nodeCard(n, false), p.pointer.DOM); });
