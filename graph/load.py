@@ -155,7 +155,7 @@ def _read_table_fast(path, *, columns, required):
             pa.py_buffer(body),
             read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
             parse_options=pcsv.ParseOptions(newlines_in_values=False),
-            convert_options=pcsv.ConvertOptions(column_types={h: pa.string() for h in header},
+            convert_options=pcsv.ConvertOptions(column_types={h: pa.large_string() for h in header},
                                                 strings_can_be_null=False,
                                                 quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowException):
@@ -163,8 +163,7 @@ def _read_table_fast(path, *, columns, required):
     n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
     if n_lines != table.num_rows + 1:  # blank lines or quoted newlines: line numbers need csv
         return None
-    table = pa.table({h: pac.utf8_trim_whitespace(table.column(h)) for h in header})
-    frame = table.to_pandas()
+    frame = pd.DataFrame({h: _str_array(_trim(table.column(h))) for h in header}, copy=False)
     for c in columns:
         if c not in frame.columns:
             frame[c] = ""
@@ -243,6 +242,103 @@ def _rej(path, line, rid, fld, reason):
     return {"file": str(path), "line": int(line), "id": rid, "field": fld, "reason": reason}
 
 
+#: Bytes that may begin or end a value with whitespace around it: ASCII controls and space,
+#: and any byte of a multi-byte UTF-8 character (some are spaces, such as U+00A0 and U+3000).
+_EDGE_BYTES = np.zeros(256, dtype=bool)
+_EDGE_BYTES[:33] = _EDGE_BYTES[128:] = True
+
+
+def _trim(column):
+    """A pyarrow string column with whitespace trimmed off each value (skipped when there is none)."""
+    import pyarrow as pa
+    import pyarrow.compute as pac
+    for chunk in column.chunks:
+        if len(chunk) == 0:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8) if chunk.buffers()[2] else np.zeros(1, np.uint8)
+        # the first and last byte of each value (of a neighbour for an empty value: harmless)
+        if _EDGE_BYTES[data.take(offsets[:-1], mode="clip")].any() or \
+                _EDGE_BYTES[data.take(offsets[1:] - 1, mode="clip")].any():
+            return pac.utf8_trim_whitespace(column)
+    return column
+
+
+def _str_array(values):
+    """A pyarrow string array as pandas' default string array (dtype "str"); no Python objects."""
+    return pd.arrays.ArrowStringArray(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def _arrow(col, *, combine=False):
+    """A string Series as a pyarrow (chunked) array; no copy when it is Arrow-backed already."""
+    import pyarrow as pa
+    if isinstance(col.array, pd.arrays.ArrowStringArray):
+        arr = pa.array(col.array)
+        return arr.combine_chunks() if combine and isinstance(arr, pa.ChunkedArray) else arr
+    return pa.array(col.to_numpy(dtype=object), type=pa.string())
+
+
+def _first_rows(col):
+    """For each row of a string Series, the position of the first row holding the same value.
+
+    Rows are hashed in NumPy and only rows whose hash is shared are compared
+    exactly (Arrow's hash table, far slower on millions of distinct ids).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pac
+    n = len(col)
+    first = np.arange(n)
+    if n < 2:
+        return first
+    arr = _arrow(col, combine=True)
+    shared = _shared_hashes(arr)
+    rows = first if shared is None else np.flatnonzero(shared)
+    if len(rows) == 0:
+        return first
+    sub = arr if shared is None else arr.take(pa.array(rows))
+    codes = pac.dictionary_encode(sub).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    # codes number the distinct values in order of first appearance, so a row holds the
+    # first occurrence of its value exactly when its code exceeds every code before it
+    is_first = np.ones(len(codes), dtype=bool)
+    is_first[1:] = codes[1:] > np.maximum.accumulate(codes)[:-1]
+    first[rows] = rows[np.flatnonzero(is_first)][codes]
+    return first
+
+
+def _shared_hashes(arr, max_width=32):
+    """Mask of the values of a pyarrow string array whose 64-bit hash occurs more than once.
+
+    Equal values hash equally, so every repeated value is in the mask (with the
+    rare value that merely collides). None when the values are too long to hash
+    this way.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pac
+    n = len(arr)
+    width = pac.max(pac.binary_length(arr)).as_py() or 0
+    if width > max_width:
+        return None
+    width = max(8, (width + 7) // 8 * 8)
+    padded = pac.ascii_rpad(arr, width, "\x00")  # pads by bytes, whatever the characters
+    offsets, data = padded.buffers()[1], padded.buffers()[2]
+    width_type = np.int64 if pa.types.is_large_string(padded.type) else np.int32
+    if padded.offset != 0 or data is None or np.frombuffer(offsets, dtype=width_type)[0] != 0 \
+            or data.size < n * width:
+        return None
+    words = np.frombuffer(data, dtype=np.uint64, count=n * width // 8).reshape(n, width // 8)
+    h = np.full(n, 0x243F6A8885A308D3, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(words.shape[1]):
+            h = (h ^ words[:, k]) * np.uint64(0x9E3779B97F4A7C15)
+            h ^= h >> np.uint64(29)
+    ordered = np.sort(h)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if len(repeated) == 0:
+        return np.zeros(n, dtype=bool)
+    return np.isin(h, repeated)
+
+
 class _Checker:
     """Collects row errors for one frame; ``bad`` marks rows to set aside."""
 
@@ -258,8 +354,8 @@ class _Checker:
         self.bad |= mask
         idx = np.flatnonzero(mask)  # whole columns at once: fast however many rows are bad
         lines = self.frame["line"].to_numpy()[idx]
-        ids = self.frame.iloc[:, 0].to_numpy(dtype=object)[idx]
-        values = self.frame[fld].to_numpy(dtype=object)[idx] if fld in self.frame.columns \
+        ids = self.frame.iloc[idx, 0].to_numpy(dtype=object)
+        values = self.frame[fld].iloc[idx].to_numpy(dtype=object) if fld in self.frame.columns \
             else [""] * len(idx)
         for line, rid, value in zip(lines, ids, values):
             text = reason(value) if callable(reason) else reason
@@ -285,10 +381,13 @@ class _Checker:
 
     def unique_ids(self, fld="id"):
         col = self.frame[fld]
-        dup = col.duplicated(keep="first") & (col != "")
+        first = _first_rows(col)
+        dup = (first != np.arange(len(col))) & (col != "").to_numpy(dtype=bool)
         if dup.any():
-            first = dict(zip(col[~dup], self.frame["line"][~dup]))
-            self.flag(dup, fld, lambda v: f"duplicate id {v!r}; first used on line {first[v]}")
+            lines = self.frame["line"].to_numpy()
+            idx = np.flatnonzero(dup)
+            first_line = dict(zip(col.iloc[idx].to_numpy(dtype=object), lines[first[idx]]))
+            self.flag(dup, fld, lambda v: f"duplicate id {v!r}; first used on line {first_line[v]}")
 
     def result(self):
         self.errors.sort(key=lambda e: e[0])
@@ -338,7 +437,33 @@ def _parse_bool(col):
     return low.isin(_TRUE), ~(low.isin(_TRUE) | low.isin(_FALSE))
 
 
+#: A plain decimal number (ASCII); anything else is judged by the general parser below.
+_PLAIN_NUMBER_RE = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+
+
 def _parse_number(col):
+    """Parse a column of number strings; NaN where empty or not a number.
+
+    Plain decimals (nearly every value) are cast by Arrow, exactly as ``float()``
+    rounds them; only the rest goes through the general parser.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pac
+    arr = _arrow(col)
+    plain = pac.match_substring_regex(arr, f"^(?:{_PLAIN_NUMBER_RE})$").to_numpy(zero_copy_only=False)
+    empty = pac.equal(arr, "").to_numpy(zero_copy_only=False)
+    out = np.full(len(col), np.nan)
+    if plain.all():
+        out = pac.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype("float64", copy=True)
+    elif plain.any():
+        out[plain] = pac.cast(arr.filter(pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
+    odd = ~plain & ~empty
+    if odd.any():
+        out[odd] = _parse_number_general(col[odd]).to_numpy()
+    return pd.Series(out, index=col.index)
+
+
+def _parse_number_general(col):
     blanked = col.where(col != "", None)
     try:  # the fast cast when every value is a plain number
         num = blanked.astype("float64")
@@ -399,11 +524,37 @@ def read_ties(path):
     rejected.sort(key=lambda r: r["line"])
     frame = frame.assign(directed=directed, weight=weight, value=value,
                          start_date=start_lo, end_date=end_hi.where(has_end, start_hi),
-                         file=str(path))
-    defaults = np.where(frame["type"].isin(ADVERSARIAL_TYPES), default_polarity("sanctions"),
+                         file=_repeat(str(path), frame))
+    frame["polarity"] = _fill_polarity(frame["polarity"], frame["type"])
+    if chk.bad.any():
+        frame = frame[~chk.bad].reset_index(drop=True)
+    return frame, rejected
+
+
+def _repeat(text, frame):
+    """``text`` as a column for ``frame``, built in Arrow when the frame's strings are."""
+    if len(frame) and isinstance(frame["id"].array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        return pd.Series(_str_array(pa.repeat(pa.scalar(text), len(frame))), index=frame.index)
+    return text
+
+
+def _fill_polarity(polarity, types):
+    """``polarity`` with each empty value replaced by its type's default."""
+    if isinstance(polarity.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pac
+        arr = pac.dictionary_encode(_arrow(polarity, combine=True))  # few distinct values: pick by index
+        words = pa.concat_arrays([pa.array([default_polarity("trade"), default_polarity("sanctions")],
+                                           type=arr.dictionary.type), arr.dictionary])
+        adversarial = pac.is_in(_arrow(types), value_set=pa.array(sorted(ADVERSARIAL_TYPES)))
+        pick = np.where(pac.equal(arr.dictionary_decode(), "").to_numpy(zero_copy_only=False),
+                        adversarial.to_numpy(zero_copy_only=False).astype(np.int64),
+                        2 + arr.indices.to_numpy(zero_copy_only=False).astype(np.int64))
+        return pd.Series(_str_array(words.take(pa.array(pick))), index=polarity.index)
+    defaults = np.where(types.isin(ADVERSARIAL_TYPES), default_polarity("sanctions"),
                         default_polarity("trade"))
-    frame["polarity"] = frame["polarity"].where(frame["polarity"] != "", pd.Series(defaults, index=frame.index))
-    return frame[~chk.bad].reset_index(drop=True), rejected
+    return polarity.where(polarity != "", pd.Series(defaults, index=polarity.index))
 
 
 def read_actors(path):

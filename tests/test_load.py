@@ -202,3 +202,15 @@ def test_bundled_data_dir_default_and_override(tmp_path, monkeypatch, dataset_di
 def test_same_file_twice_is_an_error(dataset_dir):
     with pytest.raises(DatasetError, match="the same ties file is given twice"):
         load_dataset([dataset_dir, dataset_dir / "ties.csv"])
+
+
+def test_numbers_do_not_depend_on_other_rows(tmp_path):
+    # a long mantissa is read as float() reads it, even when another row's weight is not a number
+    long = "+4396025346663.26742663318"
+    path = write_csv(tmp_path / "t.csv", TIE_HEADER, [_row(id="a", weight=long, value=long),
+                                                      _row(id="b", weight="heavy", value="lots")])
+    ds = load_dataset([path])
+    assert list(ds.ties["id"]) == ["a"]
+    assert ds.ties.loc[0, "weight"] == float(long) and ds.ties.loc[0, "value"] == float(long)
+    assert ds.ties["weight"].dtype == "float64" and ds.ties["value"].dtype == "float64"
+    assert sorted(r["field"] for r in ds.rejected) == ["value", "weight"]

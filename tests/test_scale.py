@@ -89,3 +89,30 @@ def test_fast_betweenness_equals_networkx():
         got = betweenness(H)
         assert max(abs(ref[v] - got[v]) for v in H) < 1e-9
         assert betweenness(H, backend="networkx") == ref
+
+
+@pytest.mark.parametrize("width", [4, 40])  # ids hashed in NumPy, and ids too long for that
+def test_duplicate_ids_fast_and_slow(tmp_path, monkeypatch, width):
+    ids = [f"x{i:0{width}d}" for i in range(50)] + ["x" + "0" * width, "", f"x{7:0{width}d}"]
+    body = HEADER + "".join(f"{i},PRK,RUS,trade,2023,,true,1,,,confirmed,d.txt,q,,\n" for i in ids)
+    path = tmp_path / "ties.csv"
+    path.write_text(body, encoding="utf-8")
+    (slow, slow_rej), (fast, fast_rej) = both_paths(path, monkeypatch)
+    assert slow_rej == fast_rej
+    assert [(r["line"], r["field"]) for r in fast_rej] == [(52, "id"), (53, "id"), (54, "id")]
+    assert "first used on line 2" in fast_rej[0]["reason"] and "first used on line 9" in fast_rej[2]["reason"]
+    same(slow, fast)
+    assert fast["polarity"].tolist() == ["cooperative"] * 50
+
+
+def test_fast_path_types(tmp_path, monkeypatch):
+    path = tmp_path / "ties.csv"
+    path.write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
+    (slow, _), (fast, _) = both_paths(path, monkeypatch)
+    for frame in (slow, fast):
+        assert frame["directed"].dtype == bool
+        assert frame["weight"].dtype == "float64" and frame["value"].dtype == "float64"
+        assert str(frame["start_date"].dtype).startswith("datetime64")
+        assert str(frame["end_date"].dtype).startswith("datetime64")
+        assert frame.loc[frame["id"] == "t3", "polarity"].tolist() == ["adversarial"]
+        assert "PRK" in set(frame["source"]) and frame["file"].tolist() == [str(path)] * len(frame)
