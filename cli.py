@@ -47,6 +47,88 @@ class PartialDate(click.ParamType):
 DATE = PartialDate()
 
 
+class Progress:
+    """A one-line status with a bar on stderr, for steps that take a while.
+
+    Called as ``progress(stage, done, total)`` (the library's hook). Draws only
+    on a terminal, only once ``delay`` seconds have passed (so quick commands
+    print nothing), redraws in place with ``\\r`` and erases the line on
+    :meth:`close`. A timer thread draws the latest status at ``delay`` even when
+    the library is busy in one long step; ``timer=False`` (for tests) leaves
+    drawing to the calls.
+    """
+
+    def __init__(self, stream=None, *, enabled=True, delay=1.5, clock=None, timer=True, width=None):
+        import time
+        self.stream = stream if stream is not None else sys.stderr
+        isatty = getattr(self.stream, "isatty", None)
+        self.enabled = bool(enabled and isatty and isatty())
+        self.delay, self.clock = delay, clock or time.monotonic
+        self.started = self.clock()
+        self.width = width
+        self.latest = None
+        self.drawn = 0
+        self._timer = None
+        if self.enabled and timer:
+            import threading
+            self._lock = threading.Lock()
+            self._timer = threading.Timer(delay, self._draw)
+            self._timer.daemon = True
+            self._timer.start()
+        else:
+            self._lock = None
+
+    def __call__(self, stage, done, total):
+        if not self.enabled:
+            return
+        self.latest = (stage, done, total)
+        if self.clock() - self.started >= self.delay:
+            self._draw()
+
+    def line(self, stage, done, total):
+        """The status text: ``stage [####----] done/total`` or ``stage …`` when total is unknown."""
+        if total:
+            filled = int(20 * min(done, total) / total)
+            text = f"{stage} [{'#' * filled}{'-' * (20 - filled)}] {done}/{total}"
+        else:
+            text = f"{stage} …"
+        import shutil
+        width = self.width or shutil.get_terminal_size((80, 24)).columns
+        return text if len(text) < width else text[: max(width - 2, 1)] + "…"
+
+    def _draw(self):
+        if self._lock:
+            with self._lock:
+                self._draw_unlocked()
+        else:
+            self._draw_unlocked()
+
+    def _draw_unlocked(self):
+        if not self.enabled or self.latest is None:
+            return
+        text = self.line(*self.latest)
+        self.stream.write("\r" + text + " " * max(self.drawn - len(text), 0))
+        self.stream.flush()
+        self.drawn = len(text)
+
+    def close(self):
+        """Stop the timer and erase the status line, if one was drawn."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._lock:
+            with self._lock:
+                self._erase()
+        else:
+            self._erase()
+        self.enabled = False
+
+    def _erase(self):
+        if self.drawn:
+            self.stream.write("\r" + " " * self.drawn + "\r")
+            self.stream.flush()
+            self.drawn = 0
+
+
 class Session:
     """What the group options set up; the dataset is loaded once, on first use."""
 
@@ -55,11 +137,20 @@ class Session:
         self.quiet = quiet
         self._dataset = None
 
+    @contextmanager
+    def progress(self):
+        """A :class:`Progress` for one long step (silent with --quiet or off a terminal)."""
+        reporter = Progress(sys.stderr, enabled=not self.quiet)
+        try:
+            yield reporter
+        finally:
+            reporter.close()
+
     def dataset(self, *, warn=True):
         if self._dataset is None:
             from graph.load import load_dataset
-            with library_errors():
-                self._dataset = load_dataset(self.data_paths)
+            with library_errors(), self.progress() as progress:
+                self._dataset = load_dataset(self.data_paths, progress=progress)
             n = count_rows(self._dataset.rejected)
             if n and warn:
                 click.echo(f"warning: {n} row{'s were' if n > 1 else ' was'} rejected while loading "
@@ -415,8 +506,8 @@ def import_(session, kind, file, out, rejected_out, cow_codes, strict):
     import os
     from graph.importers import import_dataset, tie_table
     from graph.schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS
-    with library_errors():
-        ds = import_dataset(kind, file, cow_codes=cow_codes)
+    with library_errors(), session.progress() as progress:
+        ds = import_dataset(kind, file, cow_codes=cow_codes, progress=progress)
         table = tie_table(ds.ties)
     if out:
         os.makedirs(out, exist_ok=True)

@@ -848,8 +848,11 @@ KINDS = {"sipri": import_sipri, "atop": import_atop, "cow-trade": import_cow_tra
          "icews": import_icews, "gdelt": import_gdelt}
 
 
-def import_dataset(kind, path, *, cow_codes=None):
+def import_dataset(kind, path, *, cow_codes=None, progress=None):
     """Import ``path`` with the importer for ``kind`` (a key of :data:`KINDS`).
+
+    ``progress``, if given, is called as ``progress(stage, done, total)`` before
+    and after the import (``total`` None: the importers do not count their steps).
 
     Raises
     ------
@@ -863,9 +866,15 @@ def import_dataset(kind, path, *, cow_codes=None):
     """
     if kind not in KINDS:
         raise DatasetError(f"unknown import kind {kind!r}; choose one of {', '.join(sorted(KINDS))}")
+    if progress is not None:
+        progress(f"importing {path} as {kind}", 0, None)
     if kind in ("atop", "cow-trade"):
-        return KINDS[kind](path, cow_codes=cow_codes)
-    return KINDS[kind](path)
+        ds = KINDS[kind](path, cow_codes=cow_codes)
+    else:
+        ds = KINDS[kind](path)
+    if progress is not None:
+        progress(f"imported {path} as {kind}", 1, None)
+    return ds
 
 
 def tie_table(ties):

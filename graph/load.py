@@ -610,7 +610,7 @@ def _empty(columns):
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
 
 
-def load_dataset(paths=None):
+def load_dataset(paths=None, *, progress=None):
     """Load and merge datasets; the bundled one when ``paths`` is empty.
 
     Parameters
@@ -620,6 +620,10 @@ def load_dataset(paths=None):
         ``documents.csv``), single ties CSV files, or ``KIND:FILE`` for a
         public dataset in its publisher's format (``sipri:register.csv``;
         kinds in :data:`graph.importers.KINDS`).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` at coarse steps (before each
+        file is read, before the cross-file checks, once at the end); ``total``
+        is None when unknown. Nothing is printed by the library itself.
 
     Returns
     -------
@@ -639,12 +643,21 @@ def load_dataset(paths=None):
     >>> ds = load_dataset()
     >>> ds.rejected, sorted(ds.ties.columns)[:3]
     ([], ['confidence', 'directed', 'doc'])
+    >>> steps = []
+    >>> _ = load_dataset(progress=lambda stage, done, total: steps.append((done, total)))
+    >>> steps[0], steps[-1]
+    ((0, 1), (1, 1))
     """
+    def report(stage, done):
+        if progress is not None:
+            progress(stage, done, len(specs))
+
     specs = list(paths) if paths else [bundled_data_dir()]
     parts, actor_frames, doc_frames, rejected, notes = [], [], [], [], []
     loaded = set()
-    for spec in specs:
-        imported = _import_spec(spec)
+    for i, spec in enumerate(specs):
+        report(f"loading {spec}", i)
+        imported = _import_spec(spec, progress=progress)
         if imported is not None:  # KIND:FILE, e.g. sipri:trade_register.csv
             ties_path = Path(imported.sources[0])
             if ties_path.resolve() in loaded:
@@ -689,6 +702,7 @@ def load_dataset(paths=None):
             raise DatasetError(f"tie id {tid!r} is used in two files: {parts[j][0]}:{line_j} "
                                f"and {parts[i][0]}:{line_i}; ids must be unique across merged datasets")
 
+    report("checking actors and documents", len(specs))
     actors = _merge_tables(actor_frames, "id")
     documents = _merge_tables(doc_frames, "doc")
     known_actors = set(actors["id"]) if actors is not None else set()
@@ -716,11 +730,12 @@ def load_dataset(paths=None):
     if documents is None:
         documents = _empty(DOCUMENT_COLUMNS)
     rejected.sort(key=lambda r: (r["file"], r["line"]))
+    report("loaded", len(specs))
     return Dataset(ties=ties, actors=actors.reset_index(drop=True), documents=documents,
                    rejected=rejected, sources=[str(s) for s in specs], notes=notes)
 
 
-def _import_spec(spec):
+def _import_spec(spec, progress=None):
     """Import ``KIND:FILE`` (a public dataset, see graph.importers); None for other specs."""
     text = str(spec)
     kind, sep, rest = text.partition(":")
@@ -732,7 +747,7 @@ def _import_spec(spec):
                            f"known kinds: {', '.join(sorted(KINDS))}")
     if not Path(rest).exists():
         raise DatasetError(f"{rest}: no such file (from --data {text})")
-    return import_dataset(kind, rest)
+    return import_dataset(kind, rest, progress=progress)
 
 
 def _unknown(what, value, known):
