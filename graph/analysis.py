@@ -54,27 +54,48 @@ def _eigenvector(H):
 
 
 def _pagerank(H, alpha=0.85):
-    """PageRank by power iteration on networkx's Google matrix (numpy only, no scipy).
+    """PageRank by sparse power iteration (numpy only, no scipy), networkx's semantics.
 
-    Computed over the actors with at least one tie (they share 1); an isolated
-    actor scores 0 rather than a share of random jumps it did nothing to earn.
+    The same chain as ``nx.google_matrix`` (out-weight normalised, dangling
+    actors' mass and the random jump spread uniformly; an undirected tie goes
+    both ways), stepped over edge arrays instead of a dense n × n matrix, so
+    memory grows with the ties, not the square of the actors. Computed over
+    the actors with at least one tie (they share 1); an isolated actor scores
+    0 rather than a share of random jumps it did nothing to earn.
     """
     import numpy as np
     scores = {v: 0.0 for v in H}
-    H = H.subgraph([v for v in H if H.degree(v) > 0])
-    nodes = sorted(H, key=str)
+    nodes = sorted((v for v in H if H.degree(v) > 0), key=str)
     if not nodes:
         return scores
-    M = nx.google_matrix(H, alpha=alpha, weight="weight", nodelist=nodes)
-    x = np.full(len(nodes), 1.0 / len(nodes))
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    src, dst, wts = [], [], []
+    for u, v, d in H.edges(data=True):
+        w = float(d.get("weight", 1.0))
+        src.append(index[u])
+        dst.append(index[v])
+        wts.append(w)
+        if not H.is_directed() and u != v:
+            src.append(index[v])
+            dst.append(index[u])
+            wts.append(w)
+    src, dst, wts = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64), np.array(wts)
+    order = np.lexsort((dst, src))  # a fixed summation order, whatever the insertion order
+    src, dst, wts = src[order], dst[order], wts[order]
+    out = np.bincount(src, weights=wts, minlength=n)
+    dangling = out == 0
+    share = wts / np.where(dangling, 1.0, out)[src]
+    x = np.full(n, 1.0 / n)
     for _ in range(1000):
-        nxt = x @ M
+        nxt = alpha * np.bincount(dst, weights=x[src] * share, minlength=n)
+        nxt += (alpha * x[dangling].sum() + (1.0 - alpha)) / n
         nxt = nxt / nxt.sum()
-        done = np.abs(nxt - x).sum() < len(nodes) * 1e-12
+        done = np.abs(nxt - x).sum() < n * 1e-12
         x = nxt
         if done:
             break
-    scores.update(zip(nodes, np.asarray(x).ravel().tolist()))
+    scores.update(zip(nodes, x.tolist()))
     return scores
 
 

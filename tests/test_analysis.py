@@ -247,3 +247,56 @@ def test_betweenness_accelerator_agrees_with_networkx_on_the_bundled_data():
     got = centrality_scores(H, "betweenness")
     assert max(abs(got[v] - reference[v]) for v in H) < 1e-9
     assert betweenness(H, backend="networkx") == reference
+
+
+def _dense_pagerank(H, alpha=0.85):
+    """Reference: power iteration on networkx's dense Google matrix (the former implementation)."""
+    import numpy as np
+    scores = {v: 0.0 for v in H}
+    H = H.subgraph([v for v in H if H.degree(v) > 0])
+    nodes = sorted(H, key=str)
+    if not nodes:
+        return scores
+    M = nx.google_matrix(H, alpha=alpha, weight="weight", nodelist=nodes)
+    x = np.full(len(nodes), 1.0 / len(nodes))
+    for _ in range(1000):
+        nxt = x @ M
+        nxt = nxt / nxt.sum()
+        done = np.abs(nxt - x).sum() < len(nodes) * 1e-12
+        x = nxt
+        if done:
+            break
+    scores.update(zip(nodes, np.asarray(x).ravel().tolist()))
+    return scores
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sparse_pagerank_equals_google_matrix(seed):
+    import random
+    rnd = random.Random(seed)
+    for directed in (False, True):
+        H = nx.DiGraph() if directed else nx.Graph()
+        H.add_nodes_from(f"N{i}" for i in range(30))  # some stay isolated
+        for _ in range(60):
+            u, v = f"N{rnd.randrange(25)}", f"N{rnd.randrange(25)}"  # self-loops allowed
+            H.add_edge(u, v, weight=rnd.choice([0.5, 1.0, 2.0, 7.0]))
+        if directed:
+            H.add_edge("N26", "N27", weight=1.0)  # N27 is dangling: no way out
+        ours = centrality_scores(H, "pagerank")
+        ref = _dense_pagerank(H)
+        assert set(ours) == set(ref)
+        for v in ref:
+            assert ours[v] == pytest.approx(ref[v], abs=1e-10), (seed, directed, v)
+        assert ours["N29"] == 0.0
+        # and networkx's own PageRank over the actors with a tie
+        tied = H.subgraph([v for v in H if H.degree(v) > 0])
+        from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python  # no scipy here
+        nxpr = _pagerank_python(tied, alpha=0.85, weight="weight", tol=1e-14, max_iter=5000)
+        for v in nxpr:
+            assert ours[v] == pytest.approx(nxpr[v], abs=1e-9)
+
+
+def test_pagerank_does_not_depend_on_insertion_order():
+    edges = [("A", "B", 1.0), ("B", "C", 3.0), ("C", "A", 0.3), ("C", "D", 2.0), ("E", "F", 1.0)]
+    one, two = weighted(edges), weighted(edges[::-1], nodes=["F", "E"])
+    assert centrality_scores(one, "pagerank") == centrality_scores(two, "pagerank")
