@@ -87,10 +87,12 @@ CSS = r"""
 .tiegraph .tg-wrap{flex-wrap:wrap;column-gap:12px}
 .tiegraph .tg-item{display:inline-flex;align-items:center;gap:5px;white-space:nowrap}
 .tiegraph .tg-legend .tg-swatch-title{color:var(--tg-ink)}
-.tiegraph .tg-tip{position:absolute;z-index:5;max-width:340px;background:#fff;border:1px solid var(--tg-line);
+.tiegraph .tg-tip{position:absolute;z-index:5;max-width:360px;max-height:calc(100% - 8px);overflow:hidden;background:#fff;border:1px solid var(--tg-line);
   border-radius:6px;box-shadow:0 4px 14px rgba(0,0,0,.12);padding:8px 10px;font-size:12.5px;pointer-events:none}
 .tiegraph .tg-tip[hidden],.tiegraph [hidden]{display:none}
 .tiegraph .tg-k{color:var(--tg-muted)}
+.tiegraph .tg-tie{margin-top:6px;padding-top:5px;border-top:1px dashed var(--tg-line)}
+.tiegraph .tg-tie-head{font-weight:600;font-size:12px}
 .tiegraph .tg-quote{margin:6px 0 2px;padding-left:8px;border-left:3px solid var(--tg-line);font-style:italic;
   white-space:pre-wrap;overflow-wrap:anywhere}
 .tiegraph .tg-details{border-top:1px solid var(--tg-line);padding:10px 16px;min-height:64px;font-size:13px}
@@ -118,20 +120,27 @@ const el = (tag, cls, text) => {
 const CONF = ["speculated", "assessed", "reported", "confirmed"];
 const nodeById = new Map(data.nodes.map((n) => [n.id, n]));
 const edgeById = new Map(data.edges.map((e) => [e.id, e]));
+// every tie with its evidence; a drawn edge merges the ties of one pair, type, direction and style
+const ties = data.ties || data.edges;
+const tieById = new Map(ties.map((t) => [t.id, t]));
+const membersOf = (e) => (e.ties || [e.id]).map((id) => tieById.get(id)).filter((t) => t);
 const label = (id) => (nodeById.get(id) || {label: id}).label;
 const typeName = (t) => String(t).replace(/_/g, " ");
 const when = (e) => e.start ? (e.end ? e.start + " – " + e.end : e.start) : "undated";
 
-// ---- filters
+// ---- filters: they act on ties; an edge is drawn while one of its ties passes
 const state = {types: new Set(data.legend.types.map((t) => t.type)), minRank: 0,
                from: data.years ? data.years[0] : null, to: data.years ? data.years[1] : null};
 const degree = new Map();
-const passes = (e) => state.types.has(e.type) && e.rank >= state.minRank
-  && (state.from === null || !e.start_date
-      || (e.start_date <= state.to + "-12-31" && e.end_date >= state.from + "-01-01"));
+const shownCount = new Map(), shownWeight = new Map();
+const passes = (t) => state.types.has(t.type) && t.rank >= state.minRank
+  && (state.from === null || !t.start_date
+      || (t.start_date <= state.to + "-12-31" && t.end_date >= state.from + "-01-01"));
 const isolated = new Set(data.nodes.map((n) => n.id));
 data.edges.forEach((e) => { isolated.delete(e.from); isolated.delete(e.to); });
 const onPath = new Set(data.path ? data.path.nodes : []);
+// the same formula as explorer.elements._width, over the ties shown
+const widthFor = (w) => Math.round(Math.min(9, 0.5 + 1.25 * Math.sqrt(Math.max(0, w))) * 100) / 100;
 
 function nodeStyle(n, dim) {
   const ring = onPath.has(n.id);
@@ -143,8 +152,11 @@ function nodeStyle(n, dim) {
     font: {color: dim ? "rgba(89,99,110,0.35)" : "#1f2328"}};
 }
 function edgeStyle(e, dim, strong) {
-  const s = {id: e.id, from: e.from, to: e.to, width: strong ? Math.max(4, e.width * 1.8) : e.width,
-    dashes: e.dashes ? [7, 5] : false,
+  const n = shownCount.has(e.id) ? shownCount.get(e.id) : (e.count || 1);
+  const w = shownCount.has(e.id) ? widthFor(shownWeight.get(e.id)) : e.width;
+  const s = {id: e.id, from: e.from, to: e.to, width: strong ? Math.max(4, w * 1.8) : w,
+    dashes: e.dashes ? [7, 5] : false, label: n > 1 ? "×" + n : "",
+    font: {color: dim ? "rgba(89,99,110,0.25)" : "#444c56"},
     color: {color: e.color, highlight: e.color, hover: e.color, opacity: dim ? 0.1 : 0.75},
     arrows: {to: {enabled: e.arrows === "to", scaleFactor: 0.55}}};
   if (e.smooth) s.smooth = e.smooth;
@@ -152,11 +164,11 @@ function edgeStyle(e, dim, strong) {
 }
 const pathEdges = new Set(data.path ? data.path.edges : []);
 const baseDim = (n) => onPath.size > 0 && !onPath.has(n.id);
+countShown();  // before the views exist, so that they start with the right members
 const nodes = new vis.DataSet(data.nodes.map((n) => nodeStyle(n, baseDim(n))));
 const edges = new vis.DataSet(data.edges.map((e) =>
   edgeStyle(e, pathEdges.size > 0 && !pathEdges.has(e.id), pathEdges.has(e.id))));
-countShown();  // before the views exist, so that they start with the right members
-const edgeView = new vis.DataView(edges, {filter: (item) => passes(edgeById.get(item.id))});
+const edgeView = new vis.DataView(edges, {filter: (item) => (shownCount.get(item.id) || 0) > 0});
 const nodeView = new vis.DataView(nodes, {filter: (item) =>
   isolated.has(item.id) || onPath.has(item.id) || (degree.get(item.id) || 0) > 0});
 
@@ -230,23 +242,34 @@ if (data.legend.classes.length) {
 // ---- the network
 const options = data.options;
 const network = new vis.Network(part("canvas"), {nodes: nodeView, edges: edgeView}, options);
-const hook = {network, nodes, edges, nodeView, edgeView, drawnAt: null,
-              visibleEdgeIds: () => edgeView.getIds(), visibleNodeIds: () => nodeView.getIds()};
+const hook = {network, nodes, edges, nodeView, edgeView, drawnAt: null, focused: null,
+              visibleEdgeIds: () => edgeView.getIds(), visibleNodeIds: () => nodeView.getIds(),
+              visibleTieIds: () => ties.filter(passes).map((t) => t.id)};
 root.__tiegraph = hook;
 network.once("afterDrawing", () => { hook.drawnAt = performance.now(); root.setAttribute("data-drawn", "1"); });
 
 function countShown() {
-  degree.clear();
+  degree.clear(); shownCount.clear(); shownWeight.clear();
   let shown = 0;
-  data.edges.forEach((e) => {
-    if (passes(e)) { shown++; degree.set(e.from, (degree.get(e.from) || 0) + 1); degree.set(e.to, (degree.get(e.to) || 0) + 1); }
+  ties.forEach((t) => {
+    if (!passes(t)) return;
+    shown++;
+    degree.set(t.from, (degree.get(t.from) || 0) + 1); degree.set(t.to, (degree.get(t.to) || 0) + 1);
+    const id = t.edge || t.id;
+    shownCount.set(id, (shownCount.get(id) || 0) + 1);
+    shownWeight.set(id, (shownWeight.get(id) || 0) + Math.max(0, +t.weight || 0));
   });
   return shown;
 }
 function refresh(initial) {
   const shown = countShown();
-  if (!initial) { edgeView.refresh(); nodeView.refresh(); }
-  part("status").textContent = "Showing " + shown + " of " + data.edges.length + " ties among "
+  if (!initial) {
+    edgeView.refresh(); nodeView.refresh();
+    restyle(hook.focused || null);  // widths and counts follow the ties shown; a found actor stays lit
+    if (shownDetails) shownDetails();
+  }
+  part("status").textContent = "Showing " + shown + " of " + ties.length + " ties ("
+    + edgeView.length + " of " + data.edges.length + " lines) among "
     + nodeView.length + " of " + data.nodes.length + " actors";
 }
 
@@ -257,6 +280,21 @@ function kv(parent, k, v) {
   row.append(el("span", "tg-k", k + ": "), el("span", null, v));
   parent.append(row);
 }
+function tieCard(t, full) {
+  // one tie's evidence: dates, value, confidence, the quote and its document
+  const box = el("div", "tg-tie");
+  const line = [when(t)];
+  if (t.value) line.push(t.value + (t.unit ? " " + t.unit : ""));
+  if (t.confidence) line.push(t.confidence);
+  box.append(el("div", "tg-tie-head", line.join(" · ")));
+  let q = t.quote || "";
+  if (!full && q.length > 160) q = q.slice(0, 159) + "…";
+  if (q) box.append(el("div", "tg-quote", "“" + q + "”"));
+  kv(box, "Source", (t.doc_title || t.doc) + (full && t.doc_title && t.doc ? " (" + t.doc + ")" : ""));
+  if (full) { kv(box, "Weight", t.weight); kv(box, "Note", t.note); kv(box, "Tie id", t.id); }
+  return box;
+}
+const TIP_TIES = 12;  // a tooltip lists this many ties; the details panel lists them all
 function edgeCard(e, full) {
   const box = el("div");
   const head = el(full ? "h5" : "div", full ? null : "tg-swatch-title");
@@ -264,15 +302,17 @@ function edgeCard(e, full) {
   chip.style.background = e.color;
   head.append(chip, document.createTextNode(label(e.from) + (e.directed ? " → " : " – ") + label(e.to)));
   box.append(head);
-  kv(box, "Dates", when(e));
-  kv(box, "Value", e.value ? e.value + (e.unit ? " " + e.unit : "") : "");
-  kv(box, "Confidence", e.confidence);
-  if (e.polarity === "adversarial") kv(box, "Polarity", "adversarial");
-  let q = e.quote || "";
-  if (!full && q.length > 280) q = q.slice(0, 279) + "…";
-  if (q) box.append(el("div", "tg-quote", "“" + q + "”"));
-  kv(box, "Source", (e.doc_title || e.doc) + (full && e.doc_title && e.doc ? " (" + e.doc + ")" : ""));
-  if (full) { kv(box, "Weight", e.weight); kv(box, "Note", e.note); kv(box, "Tie id", e.id); }
+  const members = membersOf(e), shown = members.filter(passes);
+  const notes = [];
+  if (members.length > 1 || shown.length < members.length)
+    notes.push(shown.length === members.length ? members.length + " ties"
+      : shown.length + " of " + members.length + " ties shown (the others are filtered out)");
+  if (e.polarity === "adversarial") notes.push("adversarial");
+  if (notes.length) box.append(el("div", "tg-small", notes.join(" · ")));
+  const list = full ? shown : shown.slice(0, TIP_TIES);
+  list.forEach((t) => box.append(tieCard(t, full)));
+  if (list.length < shown.length)
+    box.append(el("div", "tg-small", "… and " + (shown.length - list.length) + " more: click the line for all."));
   return box;
 }
 function nodeCard(n, full) {
@@ -300,17 +340,25 @@ network.on("hoverEdge", (p) => { const e = edgeById.get(p.edge); if (e) showTip(
 network.on("hoverNode", (p) => { const n = nodeById.get(p.node); if (n) showTip(nodeCard(n, false), p.pointer.DOM); });
 ["blurEdge", "blurNode", "dragStart", "zoom"].forEach((ev) => network.on(ev, () => { tip.hidden = true; }));
 const details = part("details");
+let shownDetails = null;  // redraws the details panel after the filters change
+function showDetails(fill) {
+  shownDetails = () => { details.replaceChildren(); fill(); };
+  shownDetails();
+}
+function nodeDetails(n) {
+  details.append(nodeCard(n, true));
+  const mine = ties.filter((t) => (t.from === n.id || t.to === n.id) && passes(t));
+  if (mine.length) details.append(el("div", "tg-small", "Ties: " + mine.length + " shown; click a line for its evidence."));
+}
 network.on("click", (p) => {
-  details.replaceChildren();
   if (p.nodes.length) {
     const n = nodeById.get(p.nodes[0]);
-    details.append(nodeCard(n, true));
-    const ties = data.edges.filter((e) => (e.from === n.id || e.to === n.id) && passes(e));
-    if (ties.length) details.append(el("div", "tg-small", "Ties: " + ties.length + " shown; click one for its evidence."));
+    showDetails(() => nodeDetails(n));
   } else if (p.edges.length) {
-    details.append(edgeCard(edgeById.get(p.edges[0]), true));
+    const e = edgeById.get(p.edges[0]);
+    showDetails(() => details.append(edgeCard(e, true)));
   } else {
-    details.append(el("span", "tg-small", "Click an actor or a tie to see its evidence."));
+    showDetails(() => details.append(el("span", "tg-small", "Click an actor or a tie to see its evidence.")));
   }
 });
 
@@ -329,26 +377,37 @@ function match(text) {
     || all.find((n) => n.label.toLowerCase().startsWith(t))
     || all.find((n) => n.label.toLowerCase().includes(t)) || null;
 }
+const lastStyle = new Map();  // id -> last style sent, so that a refresh updates only what changed
+function push(set, items) {
+  const kind = set === nodes ? "n:" : "e:";
+  const changed = items.filter((it) => {
+    const key = JSON.stringify(it);
+    if (lastStyle.get(kind + it.id) === key) return false;
+    lastStyle.set(kind + it.id, key);
+    return true;
+  });
+  if (changed.length) set.update(changed);
+}
 function restyle(focus) {
   const near = new Set();
-  if (focus) {
+  if (focus) {  // the actor and whoever it has a tie with among the ties shown
     near.add(focus);
-    network.getConnectedNodes(focus).forEach((id) => near.add(id));
+    ties.forEach((t) => { if ((t.from === focus || t.to === focus) && passes(t)) { near.add(t.from); near.add(t.to); } });
   }
-  nodes.update(data.nodes.map((n) => nodeStyle(n, focus ? !near.has(n.id) : baseDim(n))));
-  edges.update(data.edges.map((e) => focus
+  push(nodes, data.nodes.map((n) => nodeStyle(n, focus ? !near.has(n.id) : baseDim(n))));
+  push(edges, data.edges.map((e) => focus
     ? edgeStyle(e, !(e.from === focus || e.to === focus), false)
     : edgeStyle(e, pathEdges.size > 0 && !pathEdges.has(e.id), pathEdges.has(e.id))));
 }
 function find() {
   const n = match(findIn.value);
   part("find-out").textContent = findIn.value.trim() && !n ? "No actor matches." : "";
-  if (!n) { restyle(null); return; }
-  restyle(n.id);
+  if (!n) { hook.focused = null; restyle(null); return; }
   hook.focused = n.id;
+  restyle(n.id);
   network.selectNodes([n.id]);
   network.focus(n.id, {scale: Math.max(network.getScale(), 1.1), animation: false});
-  details.replaceChildren(nodeCard(n, true));
+  showDetails(() => nodeDetails(n));
 }
 findIn.addEventListener("change", find);
 findIn.addEventListener("keydown", (ev) => { if (ev.key === "Enter") find(); });

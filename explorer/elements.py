@@ -10,7 +10,7 @@ import math
 from graph.schema import ADVERSARIAL_TYPES, CONFIDENCE_RANK, TIE_TYPES
 
 __all__ = ["TYPE_COLORS", "COMMUNITY_COLORS", "type_color", "type_label", "vis_elements",
-           "legend_entries", "date_range", "path_overlay"]
+           "merge_ties", "legend_entries", "date_range", "path_overlay"]
 
 #: Edge colour per tie type. Hue families tell the kind of tie at a glance:
 #: blues/purples military, greens economic, neutral diplomatic, and warning
@@ -88,8 +88,17 @@ def _num(v, default=0.0):
 
 
 def _width(weight):
-    """Line width in pixels for a tie weight (1 → 1.5 px, 5 → 5.5 px, capped at 8)."""
-    return round(min(8.0, 0.5 + _num(weight, 1.0)), 2)
+    """Line width in pixels for a (summed) tie weight: square-root scaled, capped at 9.
+
+    One tie of weight 1 is 1.75 px, a summed weight of 16 is 5.5 px; the page
+    recomputes it with the same formula from the ties that pass its filters.
+
+    Examples
+    --------
+    >>> _width(1), _width(4), _width(16), _width(400)
+    (1.75, 3.0, 5.5, 9.0)
+    """
+    return round(min(9.0, 0.5 + 1.25 * math.sqrt(max(0.0, _num(weight, 1.0)))), 2)
 
 
 def _sizes(scores, nodes):
@@ -177,14 +186,17 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False):
     Returns
     -------
     dict
-        ``{"nodes": [...], "edges": [...]}``. Nodes sorted by id carry ``id``,
-        ``label``, ``kind``, ``aliases``, ``group``, ``x``, ``y``, ``size``, ``score``,
-        ``cls`` and ``color``. Edges sorted by tie id carry ``id``, ``from``,
-        ``to``, ``type``, ``color``, ``width``, ``dashes`` (confidence below
-        reported), ``arrows`` (``"to"`` for directed ties), ``smooth`` (curves
-        that keep parallel ties apart, or ``None``), dates, value, unit,
-        confidence (and its ``rank``), polarity, quote, ``doc``, ``doc_title``
-        and ``note`` — every text as plain text, never markup.
+        ``{"nodes": [...], "edges": [...], "ties": [...]}``. Nodes sorted by id
+        carry ``id``, ``label``, ``kind``, ``aliases``, ``group``, ``x``, ``y``,
+        ``size``, ``score``, ``cls`` and ``color``. ``ties`` (sorted by tie id)
+        holds the evidence of every tie: ``id``, ``from``, ``to``, ``type``,
+        ``weight``, ``dashes`` (confidence below reported), ``directed``,
+        dates, value, unit, confidence (and its ``rank``), polarity, quote,
+        ``doc``, ``doc_title``, ``note`` and ``edge`` (the drawn edge it is
+        merged into) — every text as plain text, never markup. ``edges`` are
+        what is drawn: the ties of one pair that share type, direction, line
+        style and polarity merged into one (see :func:`merge_ties`), with
+        ``smooth`` curves keeping the remaining parallel edges apart.
 
     Examples
     --------
@@ -195,9 +207,13 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False):
     ...            confidence="assessed", start="2020", start_date="2020-01-01",
     ...            end_date="2020-12-31", quote="A <b>sells</b> to B")
     't1'
+    >>> M.add_edge("B", "A", key="t2", type="trade", weight=2.0, directed=False, confidence="assessed")
+    't2'
     >>> el = vis_elements(M, positions={"A": (0, 0), "B": (100, 0)})
-    >>> [n["label"] for n in el["nodes"]], el["edges"][0]["dashes"], el["edges"][0]["quote"]
+    >>> [n["label"] for n in el["nodes"]], el["ties"][0]["dashes"], el["ties"][0]["quote"]
     (['Alpha', 'B'], True, 'A <b>sells</b> to B')
+    >>> [(e["id"], e["ties"], e["width"]) for e in el["edges"]]
+    [('A~B trade dashed', ['t2', 't1'], 3.0)]
     """
     scores = dict(scores or {})
     nodes_sorted = sorted(G.nodes, key=str)
@@ -226,7 +242,7 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False):
             "cls": cls if cls is None or isinstance(cls, int) else _text(cls),
             "color": PLAIN_COLOR if classes is None else palette.get(cls, OTHER_COLOR),
         })
-    edges = []
+    ties = []
     for s, t, key, d in sorted(G.edges(keys=True, data=True), key=lambda e: str(e[2])):
         ttype = _text(d.get("type"))
         conf = _text(d.get("confidence"))
@@ -234,17 +250,13 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False):
         directed = directed if isinstance(directed, bool) else str(directed).lower() == "true"
         polarity = _text(d.get("polarity")) or ("adversarial" if ttype in ADVERSARIAL_TYPES
                                                 else "cooperative")
-        edges.append({
+        ties.append({
             "id": str(d.get("id") or key),
             "from": str(s), "to": str(t),
             "type": ttype,
-            "color": type_color(ttype, extra),
-            "width": _width(d.get("weight")),
             "weight": _num(d.get("weight"), 1.0),
             "dashes": CONFIDENCE_RANK.get(conf, 0) < CONFIDENCE_RANK["reported"],
-            "arrows": "to" if directed else "",
             "directed": bool(directed),
-            "smooth": None,
             "start": _text(d.get("start")),
             "end": _text(d.get("end")),
             "start_date": _text(d.get("start_date")),
@@ -259,15 +271,96 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False):
             "doc_title": _text(d.get("doc_title")),
             "note": _text(d.get("note")),
         })
+    edges = merge_ties(ties, extra)
     _curves(edges)
-    return {"nodes": nodes, "edges": edges}
+    return {"nodes": nodes, "edges": edges, "ties": ties}
+
+
+def _edge_key(tie):
+    """What a drawn edge stands for: the pair (ordered if directed), type, line style and polarity."""
+    a, b = tie["from"], tie["to"]
+    if not tie["directed"] and b < a:
+        a, b = b, a
+    return (a, b, tie["directed"], tie["type"], tie["dashes"], tie["polarity"])
+
+
+def merge_ties(ties, extra=()):
+    """Return the drawn edges: one per actor pair, direction, type, line style and polarity.
+
+    Ties between the same two actors are merged when they share their type,
+    their direction (``a → b``, ``b → a`` or undirected), their line style
+    (dashed below ``reported`` confidence, or not) and their polarity (so a
+    condemnation and a summit, both "diplomatic", stay apart). Each tie gets
+    an ``edge`` key naming its edge (``ties`` is modified in place).
+
+    Parameters
+    ----------
+    ties : list of dict
+        The per-tie records built by :func:`vis_elements`.
+    extra : sequence of str
+        Tie types outside the vocabulary, for their fallback colours.
+
+    Returns
+    -------
+    list of dict
+        Sorted by ``id``. Each carries ``id`` (made from its key, so the same
+        ties always give the same id: ``"PRK>RUS arms_transfer"``,
+        ``"CHN~RUS trade dashed"``, ``"KOR>PRK diplomatic adversarial"``),
+        ``from``, ``to``, ``type``, ``color``, ``count`` (ties merged),
+        ``weight`` (their summed weight), ``width`` (:func:`_width` of it),
+        ``dashes``, ``arrows``, ``directed``, ``polarity``, ``smooth`` and
+        ``ties`` (member tie ids, oldest first, then by id).
+
+    Examples
+    --------
+    >>> mk = lambda i, s, t, ty="trade", d=False, w=1.0: {"id": i, "from": s, "to": t, "type": ty,
+    ...     "directed": d, "dashes": False, "polarity": "cooperative", "weight": w, "start_date": ""}
+    >>> ties = [mk("t1", "B", "A"), mk("t2", "A", "B", w=3.0), mk("t3", "A", "B", d=True),
+    ...         mk("t4", "A", "B", ty="energy")]
+    >>> [(e["id"], e["count"], e["weight"], e["ties"]) for e in merge_ties(ties)]
+    [('A>B trade', 1, 1.0, ['t3']), ('A~B energy', 1, 1.0, ['t4']), ('A~B trade', 2, 4.0, ['t1', 't2'])]
+    >>> ties[0]["edge"]
+    'A~B trade'
+    """
+    groups = {}
+    for t in ties:
+        groups.setdefault(_edge_key(t), []).append(t)
+    named = {}
+    for key in sorted(groups, key=lambda k: tuple(str(x) for x in k)):
+        a, b, directed, ttype, dashes, polarity = key
+        name = f"{a}{'>' if directed else '~'}{b} {ttype}"
+        if dashes:
+            name += " dashed"
+        if polarity != ("adversarial" if ttype in ADVERSARIAL_TYPES else "cooperative"):
+            name += f" {polarity}"
+        base, i = name, 2
+        while name in named:  # ids with '>', '~' or spaces could meet; keep every edge apart
+            name, i = f"{base} #{i}", i + 1
+        named[name] = key
+    edges = []
+    for name, key in named.items():
+        a, b, directed, ttype, dashes, polarity = key
+        members = sorted(groups[key], key=lambda t: (t.get("start_date") or "", t["id"]))
+        weight = round(sum(t["weight"] for t in members), 6)
+        for t in members:
+            t["edge"] = name
+        edges.append({
+            "id": name, "from": a, "to": b, "type": ttype,
+            "color": type_color(ttype, extra),
+            "count": len(members), "weight": weight, "width": _width(weight),
+            "dashes": dashes, "arrows": "to" if directed else "", "directed": directed,
+            "polarity": polarity, "smooth": None,
+            "ties": [t["id"] for t in members],
+        })
+    edges.sort(key=lambda e: e["id"])
+    return edges
 
 
 def legend_entries(elements):
     """Return the legend: tie types present (with counts) and node classes (with members).
 
-    Each type entry counts its ties (``count``) and how many of them are
-    adversarial (``adversarial``: a condemnation is a diplomatic tie that is).
+    Each type entry counts its ties (``count``, from ``elements["ties"]`` when
+    present: ties, not drawn edges) and how many of them are adversarial (``adversarial``: a condemnation is a diplomatic tie that is).
 
     Examples
     --------
@@ -278,8 +371,9 @@ def legend_entries(elements):
     """
     counts, colors, adversarial = {}, {}, {}
     for e in elements["edges"]:
-        counts[e["type"]] = counts.get(e["type"], 0) + 1
         colors[e["type"]] = e["color"]
+    for e in elements.get("ties", elements["edges"]):
+        counts[e["type"]] = counts.get(e["type"], 0) + 1
         adversarial[e["type"]] = adversarial.get(e["type"], 0) + (e["polarity"] == "adversarial")
     order = {t: i for i, t in enumerate(TIE_TYPES)}
     types = [{"type": t, "label": type_label(t), "color": colors[t], "count": counts[t],
@@ -315,7 +409,14 @@ def path_overlay(result, elements):
         From :func:`graph.paths.find_paths`; its first path is highlighted,
         the others are listed as alternatives.
     elements : dict
-        From :func:`vis_elements` (for labels and the ties actually drawn).
+        From :func:`vis_elements` (for document titles and the drawn edges).
+
+    Returns
+    -------
+    dict
+        ``edges`` are the drawn (merged) edges holding the path's ties,
+        ``ties`` the path's tie ids; ``hops`` one entry per hop with its
+        first tie (and how many more).
 
     Examples
     --------
@@ -324,12 +425,13 @@ def path_overlay(result, elements):
     >>> result = {"mode": "fewest_hops", "measure": "hops", "polarity": "cooperative",
     ...           "paths": [{"nodes": ["A", "B"], "names": ["Alpha", "Beta"], "length": 1,
     ...                      "hops": [{"from": "A", "to": "B", "ties": [tie]}]}]}
-    >>> el = {"nodes": [], "edges": [{"id": "t1", "doc_title": "Doc"}]}
+    >>> el = {"nodes": [], "edges": [], "ties": [{"id": "t1", "doc_title": "Doc", "edge": "A>B trade"}]}
     >>> p = path_overlay(result, el)
-    >>> p["title"], p["edges"], p["hops"][0]["tie"]["doc_title"]
-    ('Path: Alpha → Beta (1 hop, fewest hops)', ['t1'], 'Doc')
+    >>> p["title"], p["edges"], p["ties"], p["hops"][0]["tie"]["doc_title"]
+    ('Path: Alpha → Beta (1 hop, fewest hops)', ['A>B trade'], ['t1'], 'Doc')
     """
-    titles = {e["id"]: e.get("doc_title", "") for e in elements["edges"]}
+    titles = {e["id"]: e.get("doc_title", "") for e in elements.get("ties", elements["edges"])}
+    edge_of = {e["id"]: e.get("edge", e["id"]) for e in elements.get("ties", elements["edges"])}
     best = result["paths"][0]
     names = dict(zip(best["nodes"], best["names"]))
     hops, edge_ids = [], []
@@ -353,5 +455,5 @@ def path_overlay(result, elements):
     if best.get("arrival"):
         note += f" Earliest arrival {best['arrival']}."
     return {"title": title, "note": note.strip(), "nodes": [str(v) for v in best["nodes"]],
-            "edges": sorted(set(edge_ids)), "hops": hops,
+            "edges": sorted({edge_of[t] for t in edge_ids}), "ties": sorted(set(edge_ids)), "hops": hops,
             "alternatives": [" → ".join(p["names"]) for p in result["paths"][1:]]}

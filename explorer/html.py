@@ -103,13 +103,15 @@ def vis_options(n_nodes, n_edges):
         "edges": {"smooth": False if big else {"enabled": True, "type": "continuous",
                                                "roundness": 0.2},
                   "selectionWidth": 2, "hoverWidth": 1.2,
+                  "font": {"size": 11, "face": font, "color": "#444c56", "strokeWidth": 3,
+                           "strokeColor": "#ffffff", "align": "middle"},
                   "arrows": {"to": {"enabled": False, "scaleFactor": 0.55}},
                   "arrowStrikethrough": False},
     }
 
 
 def build_page(G, elements, *, title="Ties", filters_text="", metric=None, color_by="community",
-               polarity="cooperative", path=None):
+               polarity="cooperative", path=None, notes_text=""):
     """Return everything the page shows, as one plain dict (the page's JSON block).
 
     Parameters
@@ -122,6 +124,9 @@ def build_page(G, elements, *, title="Ties", filters_text="", metric=None, color
         Shown as the page title.
     filters_text : str
         The filters in force, in words (:func:`graph.build.describe_filters`).
+    notes_text : str
+        What was left out to make the drawing, in words (``meta["notes"]``,
+        shown in the header line).
     metric : str, optional
         Centrality behind node size (``None``: all nodes one size).
     color_by : {"community", "group", "none"}
@@ -134,21 +139,25 @@ def build_page(G, elements, *, title="Ties", filters_text="", metric=None, color
     --------
     >>> import networkx as nx
     >>> page = build_page(nx.MultiDiGraph(), {"nodes": [], "edges": []}, title="Empty")
-    >>> page["meta"]["title"], page["years"], page["path"]
-    ('Empty', None, None)
+    >>> page["meta"]["title"], page["years"], page["path"], page["ties"]
+    ('Empty', None, None, [])
     """
     first, last = date_range(G)
     years = [int(first[:4]), int(last[:4])] if first and last else None
     class_word = {"community": "Bloc", "group": "Group"}.get(color_by, "")
+    ties = elements.get("ties", elements["edges"])
     return {
         "nodes": elements["nodes"],
         "edges": elements["edges"],
+        "ties": ties,
         "legend": legend_entries(elements),
         "years": years,
         "options": vis_options(len(elements["nodes"]), len(elements["edges"])),
         "path": path,
-        "meta": {"title": str(title), "filters": filters_text or "", "first": first, "last": last,
-                 "n_actors": len(elements["nodes"]), "n_ties": len(elements["edges"]),
+        "meta": {"title": str(title), "filters": filters_text or "", "notes": notes_text or "",
+                 "first": first, "last": last,
+                 "n_actors": len(elements["nodes"]), "n_ties": len(ties),
+                 "n_edges": len(elements["edges"]),
                  "metric": metric, "metric_label": METRIC_LABELS.get(metric, metric or ""),
                  "color_by": color_by, "class_word": class_word, "polarity": polarity},
     }
@@ -160,6 +169,8 @@ def _header_line(meta):
         parts.append(f"Ties dated {meta['first']} to {meta['last']}")
     parts.append(f"{meta['n_actors']} actors, {meta['n_ties']} ties")
     parts.append("Filters: " + (meta["filters"] or "none"))
+    if meta.get("notes"):
+        parts.append(meta["notes"])
     return parts
 
 

@@ -158,14 +158,16 @@ def test_filters_hide_ties(browser, bundled_page):
         assert p.visible_edges() == sorted(e["id"] for e in edges if e["type"] != "diplomatic")
         p.page.check(".tiegraph [data-role=types] input[value=diplomatic]")
         assert len(p.visible_edges()) == len(edges)
-        # the date range hides ties wholly outside it
+        # the date range hides lines whose ties all lie outside it
         p.js("""() => { const r = document.querySelector('.tiegraph [data-role=from]');
                  r.value = 2023; r.dispatchEvent(new Event('input')); }""")
         p.js("""() => { const r = document.querySelector('.tiegraph [data-role=to]');
                  r.value = 2023; r.dispatchEvent(new Event('input')); }""")
-        want = sorted(e["id"] for e in edges
-                      if e["start_date"] <= "2023-12-31" and e["end_date"] >= "2023-01-01")
+        ties = {t["id"]: t for t in data["ties"]}
+        in_2023 = {t for t, x in ties.items() if x["start_date"] <= "2023-12-31" and x["end_date"] >= "2023-01-01"}
+        want = sorted(e["id"] for e in edges if in_2023 & set(e["ties"]))
         assert p.visible_edges() == want and 0 < len(want) < len(edges)
+        assert sorted(p.js("() => document.querySelector('.tiegraph').__tiegraph.visibleTieIds()")) == sorted(in_2023)
         assert p.js("() => document.querySelector('.tiegraph [data-role=from-out]').textContent") == "2023"
         # a node left without visible ties is hidden with them
         visible_nodes = set(p.js("() => document.querySelector('.tiegraph').__tiegraph.visibleNodeIds()"))
@@ -173,7 +175,8 @@ def test_filters_hide_ties(browser, bundled_page):
         assert visible_nodes == ends
         # minimum confidence
         p.page.select_option(".tiegraph [data-role=conf]", "2")
-        assert p.visible_edges() == sorted(e["id"] for e in edges if e["id"] in want and e["rank"] >= 2)
+        strong = {t for t in in_2023 if ties[t]["rank"] >= 2}
+        assert p.visible_edges() == sorted(e["id"] for e in edges if strong & set(e["ties"]))
         # find an actor by alias: it is selected and its neighbourhood lit
         p.page.fill(".tiegraph [data-role=find]", "DPRK")
         p.page.press(".tiegraph [data-role=find]", "Enter")
@@ -183,10 +186,133 @@ def test_filters_hide_ties(browser, bundled_page):
                           .map((n) => [n.id, n.color.background]))""")
         near = {"PRK"} | {e["to"] for e in edges if e["from"] == "PRK" and e["id"] in p.visible_edges()} \
             | {e["from"] for e in edges if e["to"] == "PRK" and e["id"] in p.visible_edges()}
+        assert len(near) > 2
         nodes = {n["id"]: n for n in data["nodes"]}
         assert all(colours[v] == nodes[v]["color"] for v in near)
         assert all(colours[v].startswith("rgba(200") for v in nodes if v not in near)
         assert "North Korea" in p.js("() => document.querySelector('.tiegraph [data-role=details]').textContent")
+        p.clean()
+    finally:
+        p.close()
+
+
+MERGE_TIES = [
+    ["m1", "PRK", "RUS", "arms_transfer", "2014", "", "true", "1", "", "", "reported", "d1.txt",
+     "old shells", "", ""],
+    ["m2", "PRK", "RUS", "arms_transfer", "2023", "", "true", "3", "5000", "rounds", "confirmed", "d2.txt",
+     "new shells", "", ""],
+    ["m3", "PRK", "CHN", "diplomatic", "2023", "", "false", "1", "", "", "reported", "d2.txt",
+     "a summit", "", ""],
+    ["m4", "CHN", "RUS", "trade", "2016", "", "false", "1", "", "", "reported", "d1.txt", "trade", "", ""],
+    ["m5", "USA", "JPN", "military_exercise", "2023", "", "false", "1", "", "", "reported", "d2.txt",
+     "drills", "", ""],
+]
+
+
+@pytest.fixture
+def merge_page(tmp_path):
+    from conftest import SMALL_ACTORS, SMALL_DOCS, TIE_HEADER, write_csv
+    d = tmp_path / "merge"
+    write_csv(d / "ties.csv", TIE_HEADER, MERGE_TIES)
+    write_csv(d / "actors.csv", ["id", "name", "kind", "aliases", "group"], SMALL_ACTORS)
+    write_csv(d / "documents.csv", ["doc", "title", "publisher", "date", "author"], SMALL_DOCS)
+    ds, G = _graph(d)
+    return write_html(make_view(G, title="Merged", color_by="group"), tmp_path / "merge.html")
+
+
+ARMS = "PRK>RUS arms_transfer"
+
+
+def _set_years(p, a, b):
+    for role, v in (("from", a), ("to", b), ("from", a)):
+        p.js(f"""() => {{ const r = document.querySelector('.tiegraph [data-role={role}]');
+                 r.value = {v}; r.dispatchEvent(new Event('input')); }}""")
+
+
+def _edge_state(p, edge_id):
+    return p.js("""(id) => { const e = document.querySelector('.tiegraph').__tiegraph.edges.get(id);
+                     return {label: e.label, width: e.width}; }""", edge_id)
+
+
+def _hover_edge(p, edge_id):
+    pt = p.js("""(id) => { const n = document.querySelector('.tiegraph').__tiegraph.network;
+        const e = n.body.data.edges.get(id), pos = n.getPositions([e.from, e.to]);
+        return n.canvasToDOM({x: (pos[e.from].x + pos[e.to].x) / 2, y: (pos[e.from].y + pos[e.to].y) / 2}); }""",
+              edge_id)
+    box = p.page.locator(".tiegraph [data-role=canvas]").bounding_box()
+    p.page.mouse.move(5, 5)
+    p.page.mouse.move(box["x"] + pt["x"], box["y"] + pt["y"], steps=3)
+    p.page.wait_for_timeout(300)
+    return box["x"] + pt["x"], box["y"] + pt["y"]
+
+
+def _text(p, role):
+    return p.js(f"() => {{ const t = document.querySelector('.tiegraph [data-role={role}]');"
+                " return t.hidden ? null : t.textContent; }")
+
+
+def test_merged_line_lists_its_ties_and_follows_the_filters(browser, merge_page):
+    p = Page(browser).open(merge_page)
+    try:
+        assert ARMS in p.visible_edges()
+        assert _edge_state(p, ARMS) == {"label": "×2", "width": 3.0}  # 0.5 + 1.25 * sqrt(1 + 3)
+        # the tooltip and the details list every tie of the line, as text
+        x, y = _hover_edge(p, ARMS)
+        tip = _text(p, "tip")
+        assert tip and "2 ties" in tip and "old shells" in tip and "new shells" in tip
+        assert "5000 rounds" in tip and "First document" in tip and "Second document" in tip
+        p.page.mouse.click(x, y)
+        details = _text(p, "details")
+        assert "old shells" in details and "new shells" in details and "2014" in details and "confirmed" in details
+        # 2020-2025: the line stays, lists only the 2023 tie, and is as wide as that tie alone
+        _set_years(p, 2020, 2025)
+        assert ARMS in p.visible_edges()
+        assert _edge_state(p, ARMS) == {"label": "", "width": 2.67}
+        details = _text(p, "details")  # redrawn for the filters in force
+        assert "new shells" in details and "old shells" not in details and "1 of 2 ties shown" in details
+        _hover_edge(p, ARMS)
+        tip = _text(p, "tip")
+        assert tip and "new shells" in tip and "old shells" not in tip
+        # 2010-2015: likewise, the 2014 tie only
+        _set_years(p, 2010, 2015)
+        assert p.visible_edges() == [ARMS]
+        assert _edge_state(p, ARMS) == {"label": "", "width": 1.75}
+        _hover_edge(p, ARMS)
+        tip = _text(p, "tip")
+        assert tip and "old shells" in tip and "new shells" not in tip
+        # unchecking its type hides the line
+        p.page.uncheck(".tiegraph [data-role=types] input[value=arms_transfer]")
+        assert p.visible_edges() == []
+        _set_years(p, 2014, 2023)
+        assert ARMS not in p.visible_edges() and "CHN~RUS trade" in p.visible_edges()
+        p.page.check(".tiegraph [data-role=types] input[value=arms_transfer]")
+        assert _edge_state(p, ARMS) == {"label": "×2", "width": 3.0}
+        assert "Showing 5 of 5 ties (4 of 4 lines)" in _text(p, "status")
+        p.clean()
+    finally:
+        p.close()
+
+
+def test_find_highlight_follows_the_filters(browser, merge_page):
+    p = Page(browser).open(merge_page)
+    colours = """() => Object.fromEntries(document.querySelector('.tiegraph').__tiegraph.nodes.get()
+                   .map((n) => [n.id, n.color.background.startsWith('rgba(200') ? 'dim' : 'lit']))"""
+    try:
+        p.page.fill(".tiegraph [data-role=find]", "North Korea")
+        p.page.press(".tiegraph [data-role=find]", "Enter")
+        assert p.js(colours) == {"PRK": "lit", "RUS": "lit", "CHN": "lit", "USA": "dim", "JPN": "dim"}
+        # China's only tie with North Korea is diplomatic: hide it and China is dimmed,
+        # though still drawn (its trade with Russia)
+        p.page.uncheck(".tiegraph [data-role=types] input[value=diplomatic]")
+        assert "CHN" in p.js("() => document.querySelector('.tiegraph').__tiegraph.visibleNodeIds()")
+        assert p.js(colours)["CHN"] == "dim" and p.js(colours)["RUS"] == "lit"
+        p.page.check(".tiegraph [data-role=types] input[value=diplomatic]")
+        assert p.js(colours)["CHN"] == "lit"
+        # the line widths still follow the filters while an actor is found
+        _set_years(p, 2020, 2025)
+        assert p.js(colours)["RUS"] == "lit" and _edge_state(p, ARMS)["width"] == 2.67
+        p.page.click(".tiegraph [data-role=clear]")
+        assert set(p.js(colours).values()) == {"lit"}
         p.clean()
     finally:
         p.close()
@@ -204,7 +330,7 @@ def test_hostile_dataset_runs_nothing(browser, tmp_path):
                 out.push(n.canvasToDOM({x: (a.x + b.x) / 2, y: (a.y + b.y) / 2})); });
             return out; }""")
         box = p.page.locator(".tiegraph [data-role=canvas]").bounding_box()
-        assert len(pts) == G.number_of_nodes() + G.number_of_edges()
+        assert len(pts) == G.number_of_nodes() + p.js("() => document.querySelector('.tiegraph').__tiegraph.edges.length")
         for pt in pts:  # hover everything (tooltips) and click everything (details)
             x, y = box["x"] + pt["x"], box["y"] + pt["y"]
             p.page.mouse.move(x, y, steps=2)
@@ -260,7 +386,8 @@ def test_two_fragments_on_one_page_both_draw(browser, tmp_path, dataset_dir):
         # controls act on their own graph only
         p.page.uncheck(f"#{ids[0]} [data-role=types] input[value=trade]")
         assert len(p.visible_edges("#" + ids[0])) == G.number_of_edges() - 1
-        assert len(p.visible_edges("#" + ids[1])) == big.number_of_edges()
+        assert len(p.js(f"() => document.getElementById('{ids[1]}').__tiegraph.visibleTieIds()")) \
+            == big.number_of_edges()
         assert p.js("() => document.getElementById('mynetwork').textContent") == "Briefing"
         p.clean()
     finally:
@@ -300,7 +427,7 @@ def test_path_is_highlighted_and_listed(browser, tmp_path, dataset_dir):
         assert "Pyongyang provided shells" in text and "trade reached $240 billion" in text
         widths = p.js("""() => { const e = document.querySelector('.tiegraph').__tiegraph.edges;
             return Object.fromEntries(e.get().map((x) => [x.id, x.width])); }""")
-        assert widths["t1"] >= 4 and widths["t2"] >= 4
+        assert widths["PRK>RUS arms_transfer"] >= 4 and widths["CHN~RUS trade"] >= 4
         p.clean()
     finally:
         p.close()

@@ -66,22 +66,34 @@ def _check_golden(name, value):
 # --------------------------------------------------------------------------- element data
 
 def test_vis_elements_match_golden(small_graph):
+    # a second shipment from PRK to Russia: merged with t1 into one line listing both
+    small_graph.add_edge("PRK", "RUS", key="t8", id="t8", type="arms_transfer", weight=2.0,
+                         directed=True, confidence="confirmed", polarity="cooperative",
+                         start="2024-01", start_date="2024-01-01", end_date="2024-01-31",
+                         quote="more shells", doc="d2.txt", doc_title="Second document")
     positions = {v: (i * 100, -i * 50) for i, v in enumerate(sorted(small_graph))}
     scores = {"PRK": 0.1, "RUS": 0.4, "CHN": 0.2, "USA": 0.3, "JPN": 0.0, "KOR": 0.05}
     classes = {"PRK": 0, "RUS": 0, "CHN": 0, "USA": 1, "JPN": 1, "KOR": 1}
     el = vis_elements(small_graph, positions=positions, scores=scores, classes=classes)
     _check_golden("elements_small.json", el)
     _check_golden("legend_small.json", legend_entries(el))
+    arms = next(e for e in el["edges"] if e["id"] == "PRK>RUS arms_transfer")
+    assert (arms["count"], arms["weight"], arms["ties"]) == (2, 5.0, ["t1", "t8"])
 
 
 def test_encoding_rules(small_graph):
     el = vis_elements(small_graph, positions={}, scores={"RUS": 1.0, "JPN": 0.0})
-    edges = {e["id"]: e for e in el["edges"]}
+    ties = {t["id"]: t for t in el["ties"]}
+    edges = {t: next(e for e in el["edges"] if e["id"] == ties[t]["edge"]) for t in ties}
     nodes = {n["id"]: n for n in el["nodes"]}
+    # no two ties of the small graph share pair, type and direction: one line each
+    assert len(el["edges"]) == len(el["ties"]) == 7
     # dashed exactly when confidence is below "reported"
     assert [k for k, e in sorted(edges.items()) if e["dashes"]] == ["t6", "t7"]
+    assert [k for k, t in sorted(ties.items()) if t["dashes"]] == ["t6", "t7"]
     # arrows on directed ties only
     assert edges["t1"]["arrows"] == "to" and edges["t2"]["arrows"] == ""
+    assert edges["t1"]["id"] == "PRK>RUS arms_transfer" and edges["t2"]["id"] == "CHN~RUS trade"
     # colour by type, width grows with weight
     assert edges["t3"]["color"] == TYPE_COLORS["sanctions"]
     assert edges["t2"]["width"] > edges["t4"]["width"] > edges["t6"]["width"]
@@ -89,18 +101,72 @@ def test_encoding_rules(small_graph):
     assert nodes["RUS"]["size"] == max(n["size"] for n in el["nodes"])
     assert nodes["JPN"]["size"] < nodes["RUS"]["size"]
     # evidence travels with the tie
-    t1 = edges["t1"]
+    t1 = ties["t1"]
     assert (t1["value"], t1["unit"], t1["confidence"], t1["doc_title"], t1["start"]) == \
         ("2300000", "rounds", "reported", "First document", "2023-09")
 
 
-def test_parallel_ties_are_all_drawn_apart():
+def _merged(rows):
+    """Draw ties given as (id, source, target, type, directed, confidence, polarity, weight, start)."""
     M = nx.MultiDiGraph()
-    for i, (s, t) in enumerate([("A", "B"), ("B", "A"), ("A", "B"), ("A", "C")]):
-        M.add_edge(s, t, key=f"t{i}", type="trade", weight=1.0, directed=True)
+    for tid, s, t, ty, directed, conf, pol, w, start in rows:
+        M.add_edge(s, t, key=tid, type=ty, directed=directed, confidence=conf, polarity=pol,
+                   weight=w, start_date=start, end_date=start)
+    return vis_elements(M, positions={})
+
+
+def test_parallel_ties_merge_by_type_direction_style_and_polarity():
+    T = True
+    el = _merged([
+        ("t1", "A", "B", "trade", T, "reported", "cooperative", 1.0, "2014-01-01"),
+        ("t2", "A", "B", "trade", T, "confirmed", "cooperative", 3.0, "2023-01-01"),   # merges with t1
+        ("t3", "B", "A", "trade", T, "reported", "cooperative", 1.0, "2020-01-01"),   # other direction
+        ("t4", "A", "B", "trade", False, "reported", "cooperative", 1.0, ""),         # undirected
+        ("t5", "B", "A", "trade", False, "confirmed", "cooperative", 1.0, ""),        # merges with t4
+        ("t6", "A", "B", "trade", T, "assessed", "cooperative", 1.0, ""),             # dashed
+        ("t7", "A", "B", "diplomatic", T, "reported", "cooperative", 1.0, ""),        # other type
+        ("t8", "A", "B", "diplomatic", T, "reported", "adversarial", 2.0, ""),        # condemnation
+        ("t9", "A", "C", "trade", T, "reported", "cooperative", 1.0, ""),
+    ])
+    got = {e["id"]: (e["count"], e["weight"], e["ties"]) for e in el["edges"]}
+    assert got == {
+        "A>B trade": (2, 4.0, ["t1", "t2"]),  # oldest first
+        "B>A trade": (1, 1.0, ["t3"]),
+        "A~B trade": (2, 2.0, ["t4", "t5"]),
+        "A>B trade dashed": (1, 1.0, ["t6"]),
+        "A>B diplomatic": (1, 1.0, ["t7"]),
+        "A>B diplomatic adversarial": (1, 2.0, ["t8"]),
+        "A>C trade": (1, 1.0, ["t9"]),
+    }
+    assert [e["id"] for e in el["edges"]] == sorted(got)
+    # every tie keeps its evidence and names its line; nothing is lost or counted twice
+    assert sorted(t["id"] for t in el["ties"]) == [f"t{i}" for i in range(1, 10)]
+    assert {t["id"]: t["edge"] for t in el["ties"]}["t5"] == "A~B trade"
+    assert sum(e["count"] for e in el["edges"]) == 9
+    # width from the summed weight, square-root scaled: 4.0 -> 3.0 px, 1.0 -> 1.75 px
+    widths = {e["id"]: e["width"] for e in el["edges"]}
+    assert widths["A>B trade"] == 3.0 and widths["B>A trade"] == 1.75
+    # the legend counts ties, not lines
+    legend = {t["type"]: (t["count"], t["adversarial"]) for t in legend_entries(el)["types"]}
+    assert legend == {"trade": (7, 0), "diplomatic": (2, 1)}
+
+
+def test_many_ties_of_one_pair_are_one_capped_line():
+    el = _merged([(f"t{i:02d}", "RUS", "PRK", "arms_transfer", True, "reported", "cooperative", 4.0,
+                   f"20{10 + i}-01-01") for i in range(12)])
+    (e,) = el["edges"]
+    assert (e["id"], e["count"], e["weight"], e["width"]) == ("RUS>PRK arms_transfer", 12, 48.0, 9.0)
+    assert e["ties"] == [f"t{i:02d}" for i in range(12)] and e["smooth"] is None
+
+
+def test_remaining_parallel_lines_are_drawn_apart():
+    M = nx.MultiDiGraph()
+    for i, (s, t, ty) in enumerate([("A", "B", "trade"), ("B", "A", "energy"), ("A", "B", "trade"),
+                                    ("A", "B", "diplomatic"), ("A", "C", "trade")]):
+        M.add_edge(s, t, key=f"t{i}", type=ty, weight=1.0, directed=True)
     el = vis_elements(M, positions={})
     ab = [e for e in el["edges"] if {e["from"], e["to"]} == {"A", "B"}]
-    assert len(ab) == 3
+    assert len(ab) == 3  # two trade ties are one line
     # one straight, the other two curved to opposite sides of the A–B line
     shapes = []
     for e in ab:
@@ -139,6 +205,7 @@ def test_unknown_types_get_distinct_fallback_colours():
     M.add_edge("A", "B", key="x2", type="espionage")
     M.add_edge("A", "B", key="x3", type="trade")
     colours = {e["type"]: e["color"] for e in vis_elements(M, positions={})["edges"]}
+    assert len(colours) == 3
     assert len(set(colours.values())) == 3 and colours["trade"] == TYPE_COLORS["trade"]
 
 
@@ -183,7 +250,8 @@ def test_path_overlay_lists_hops_and_edges(dataset_dir):
                         filters={"types": ["arms_transfer", "trade"]})
     p = path_overlay(result, el)
     assert p["nodes"] == ["PRK", "RUS", "CHN"]
-    assert p["edges"] == ["t1", "t2"]
+    assert p["ties"] == ["t1", "t2"]
+    assert p["edges"] == ["CHN~RUS trade", "PRK>RUS arms_transfer"]
     assert [(h["from_label"], h["to_label"]) for h in p["hops"]] == \
         [("North Korea", "Russia"), ("Russia", "China")]
     assert p["hops"][0]["tie"]["quote"] == "Pyongyang provided shells"
@@ -339,7 +407,8 @@ def test_render_with_path_image_and_filters(dataset_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = json.loads(re.search(r'data-role="data">(.*?)</script>', out.read_text("utf-8"), re.S).group(1))
-    assert {e["id"] for e in page["edges"]} == {"t4", "t5"}
+    assert {t["id"] for t in page["ties"]} == {"t4", "t5"}
+    assert {e["id"] for e in page["edges"]} == {"JPN~USA military_exercise", "KOR~USA military_exercise"}
     assert page["meta"]["filters"] == "from 2023; types military_exercise"
 
 
