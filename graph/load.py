@@ -450,9 +450,11 @@ def _parse_number(col):
     import pyarrow as pa
     import pyarrow.compute as pac
     arr = _arrow(col)
-    plain = pac.match_substring_regex(arr, f"^(?:{_PLAIN_NUMBER_RE})$").to_numpy(zero_copy_only=False)
     empty = pac.equal(arr, "").to_numpy(zero_copy_only=False)
     out = np.full(len(col), np.nan)
+    if empty.all():  # an optional column left blank
+        return pd.Series(out, index=col.index)
+    plain = pac.match_substring_regex(arr, f"^(?:{_PLAIN_NUMBER_RE})$").to_numpy(zero_copy_only=False)
     if plain.all():
         out = pac.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype("float64", copy=True)
     elif plain.any():
