@@ -394,20 +394,36 @@ def _default_title(session):
 @click.option("--image", type=click.Path(dir_okay=False, writable=True), metavar="FILE.png|svg",
               help="Also write a static picture of the same view (SVG; PNG needs matplotlib).")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the layout and of Louvain.")
+@click.option("--max-actors", type=click.IntRange(min=0), metavar="N",
+              help="Draw only the N actors with the highest --size-by metric (PageRank when "
+                   "'none'); 0 draws everything, however large.")
+@click.option("--min-weight", type=click.FloatRange(min=0), metavar="W",
+              help="Leave out actor pairs whose ties weigh less than W in total.")
+@click.option("--backbone", type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+              metavar="ALPHA", help="Keep only the backbone of pairs: the disparity filter at "
+                                    "level ALPHA (e.g. 0.05).")
 @filter_options
 @click.pass_obj
 def render(session, out, fragment, element_id, title, size_by, color_by, path_ends, strongest, k,
-           time_respecting, directed, image, seed, filters):
+           time_respecting, directed, image, seed, max_actors, min_weight, backbone, filters):
     """Draw the ties as an interactive page that works offline (one self-contained HTML file).
 
     Every tie passing the filters is drawn; --polarity decides which ties count
     for node size, blocs and --path (cooperative by default).
+
+    Large selections are cut to what a browser can draw: --max-actors,
+    --min-weight and --backbone choose how; with none of them and more than
+    2,000 actors or 20,000 ties, the top 2,000 actors by the size metric are
+    kept and, above 20,000 ties, each pair's ties of one type are merged into
+    one record. The page header (and stderr) says what was left out;
+    --max-actors 0 turns all of this off.
 
     \b
     Example:
         tiegraph render --out tiegraph.html
         tiegraph render --from 2022 --path PRK USA --out path.html --image path.svg
         tiegraph render --fragment --id fig1 --out - > fig1.html
+        tiegraph --data cow-trade:trade.csv render --from 2010 --max-actors 150 --backbone 0.05
     """
     from explorer.html import valid_element_id, write_html, render_html
     if out != "-" and not out.lower().endswith((".html", ".htm")):
@@ -426,18 +442,31 @@ def render(session, out, fragment, element_id, title, size_by, color_by, path_en
     title, path_ends = _argv_text(title), tuple(_argv_text(a) for a in path_ends or ())
     ds = session.dataset()
     with library_errors():
+        from graph.prune import fit_for_drawing
         drawn = {key: v for key, v in filters.items() if key != "polarity"}
-        G = build_graph(select(ds.ties, **drawn), ds.actors, documents=ds.documents)
-        if not G.number_of_edges():
+        chosen = select(ds.ties, **drawn)
+        if chosen.empty:
             raise click.ClickException("no ties are selected; loosen the filters")
         result = None
         if path_ends:
             from graph.paths import find_paths
             result = find_paths(ds.ties, *path_ends, actors=ds.actors, filters=filters, k=k,
                                 strongest=strongest, time_respecting=time_respecting, directed=directed)
+        on_path = result["paths"][0] if result and result.get("paths") else {"nodes": [], "hops": []}
+        chosen, cut = fit_for_drawing(
+            chosen, max_actors=max_actors, min_weight=min_weight, backbone=backbone,
+            metric=size_by if size_by != "none" else "pagerank",
+            polarity=filters["polarity"] or "cooperative", keep=on_path["nodes"],
+            keep_ties=[t["id"] for hop in on_path["hops"] for t in hop["ties"]])
+        notes = cut["text"] if cut else ""
+        if cut:
+            session.info(("too large to draw whole (use --max-actors 0 to force): " if cut["auto"] else "")
+                         + notes)
+        G = build_graph(chosen, ds.actors, documents=ds.documents)
         page = make_view(G, size_by=size_by, color_by=color_by, polarity=filters["polarity"],
                          seed=seed, title=title or _default_title(session),
-                         filters_text=describe_filters(**filters), path_result=result)
+                         filters_text=describe_filters(**filters), path_result=result,
+                         notes_text=notes)
     if out == "-":
         sys.stdout.write(render_html(page, fragment=fragment, element_id=element_id))
     else:

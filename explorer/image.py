@@ -51,7 +51,7 @@ def render_svg(page, *, legend=True):
     x0, y0, x1, y1 = _bounds(page, 40)
     width, height = x1 - x0, y1 - y0
     side = 250 if legend else 0
-    head = 56
+    head = 72 if page["meta"].get("notes") else 56  # a second caption line says what was left out
     pos = {n["id"]: (n["x"] - x0 + side, n["y"] - y0 + head) for n in page["nodes"]}
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + side:.0f}" height="{height + head:.0f}" '
            f'viewBox="0 0 {width + side:.0f} {height + head:.0f}" font-family="{_FONT}">',
@@ -64,6 +64,8 @@ def render_svg(page, *, legend=True):
     sub.append("Filters: " + (meta.get("filters") or "none"))
     out.append(f'<text x="16" y="26" font-size="18" font-weight="bold" fill="#1f2328">{esc(meta["title"])}</text>')
     out.append(f'<text x="16" y="44" font-size="12" fill="#59636e">{esc(" · ".join(sub))}</text>')
+    if meta.get("notes"):
+        out.append(f'<text x="16" y="61" font-size="12" fill="#59636e">{esc(meta["notes"])}</text>')
     on_path = set((page.get("path") or {}).get("edges", []))
     dim = bool(on_path)
     out.append('<g fill="none" stroke-linecap="round">')
@@ -236,7 +238,8 @@ def _write_png(page, path):
     meta = page["meta"]
     fig.text(0.01, 0.985, meta["title"], fontsize=12, weight="bold", va="top")
     sub = ([f"Ties dated {meta['first']} to {meta['last']}"] if meta.get("first") else []) + \
-        [f"{meta['n_actors']} actors, {meta['n_ties']} ties", "Filters: " + (meta.get("filters") or "none")]
+        [f"{meta['n_actors']} actors, {meta['n_ties']} ties", "Filters: " + (meta.get("filters") or "none")] + \
+        ([meta["notes"]] if meta.get("notes") else [])
     fig.text(0.01, 0.955, " · ".join(sub), fontsize=8, color="#59636e", va="top")
     y = 0.915
     for t in page["legend"]["types"]:

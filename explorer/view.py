@@ -13,7 +13,7 @@ COLOR_BY = ("community", "group", "none")
 
 
 def make_view(G, *, size_by="pagerank", color_by="community", polarity=None, seed=42,
-              title="Ties", filters_text="", path_result=None):
+              title="Ties", filters_text="", path_result=None, notes_text=""):
     """Return the page data (see :func:`explorer.html.build_page`) for a tie graph.
 
     Parameters
@@ -35,6 +35,9 @@ def make_view(G, *, size_by="pagerank", color_by="community", polarity=None, see
         Seed of the layout and of Louvain.
     title, filters_text : str
         Shown in the page header.
+    notes_text : str
+        What was left out or merged to make the drawing (from
+        :func:`graph.prune.fit_for_drawing`), shown in the header next to the filters.
     path_result : dict, optional
         From :func:`graph.paths.find_paths`; its best path is highlighted.
 
@@ -65,4 +68,4 @@ def make_view(G, *, size_by="pagerank", color_by="community", polarity=None, see
                             lone_class=color_by == "community")
     path = path_overlay(path_result, elements) if path_result else None
     return build_page(G, elements, title=title, filters_text=filters_text, metric=metric,
-                      color_by=color_by, polarity=polarity, path=path)
+                      color_by=color_by, polarity=polarity, path=path, notes_text=notes_text)
