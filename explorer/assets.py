@@ -56,7 +56,7 @@ CSS = r"""
 .tiegraph .tg-title{font-size:18px;font-weight:650;margin:0;letter-spacing:-.01em}
 .tiegraph .tg-sub{color:var(--tg-muted);font-size:12.5px;margin-top:2px}
 .tiegraph .tg-sub b{color:var(--tg-ink);font-weight:600}
-.tiegraph .tg-main{display:flex;height:var(--tg-height,680px)}
+.tiegraph .tg-main{display:flex;min-height:0}
 .tiegraph .tg-panel{flex:0 0 250px;border-right:1px solid var(--tg-line);padding:6px 12px 10px;
   background:var(--tg-soft);overflow-y:auto;font-size:13px}
 .tiegraph .tg-panel h4{font-size:11px;text-transform:uppercase;letter-spacing:.06em;color:var(--tg-muted);
@@ -77,7 +77,8 @@ CSS = r"""
   background:#fff;color:var(--tg-ink);cursor:pointer}
 .tiegraph button:hover{border-color:var(--tg-accent)}
 .tiegraph .tg-stage{position:relative;flex:1;min-width:0;display:flex;flex-direction:column}
-.tiegraph .tg-canvas{flex:1;min-height:0;height:100%;background:#fff}
+/* the graph area: 600 px in a fragment; a host page may set --tg-graph-height on .tiegraph (or its id) */
+.tiegraph .tg-canvas{flex:none;height:var(--tg-graph-height,600px);min-height:240px;background:#fff}
 .tiegraph .tg-status{position:absolute;left:10px;top:8px;font-size:12px;color:var(--tg-muted);
   background:rgba(255,255,255,.85);padding:1px 6px;border-radius:4px;pointer-events:none}
 .tiegraph .tg-legend{flex:none;border-top:1px solid var(--tg-line);padding:6px 12px;font-size:12px;
@@ -103,7 +104,7 @@ CSS = r"""
 .tiegraph .tg-swatch-title{font-weight:600}
 .tiegraph .tg-chip{display:inline-block;padding:0 6px;border-radius:9px;font-size:11.5px;color:#fff;margin-right:4px}
 @media (max-width:760px){.tiegraph .tg-main{flex-direction:column;height:auto}.tiegraph .tg-panel{flex:none;
-  max-height:260px;border-right:0;border-bottom:1px solid var(--tg-line)}.tiegraph .tg-stage{height:var(--tg-height,680px)}}
+  max-height:260px;border-right:0;border-bottom:1px solid var(--tg-line)}}
 """
 
 SCRIPT = r"""

@@ -7,6 +7,7 @@ HTML writer only serialises it.
 
 import math
 
+from graph.layout import spread_positions
 from graph.schema import ADVERSARIAL_TYPES, CONFIDENCE_RANK, TIE_TYPES
 
 __all__ = ["TYPE_COLORS", "COMMUNITY_COLORS", "type_color", "type_label", "vis_elements",
@@ -40,6 +41,9 @@ OTHER_COLOR = "#bab0ac"
 PLAIN_COLOR = "#6e7f99"
 
 MIN_SIZE, MAX_SIZE = 8, 30
+
+#: A drawing smaller than this (pixels) is spread to fill it: about the page's graph area.
+FILL = (1000, 640)
 
 
 def type_label(tie_type):
@@ -165,7 +169,7 @@ def _curves(edges):
                            "roundness": roundness}
 
 
-def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False):
+def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, spread=True):
     """Return the nodes and edges to draw, as sorted lists of plain dicts.
 
     Parameters
@@ -182,6 +186,10 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False):
     lone_class : bool
         Treat a class of one actor as no class (grey, ``cls`` = ``None``): a
         Louvain community of one is an actor with no cooperative tie.
+    spread : bool
+        Push actors apart until discs (sized by score) keep a 40 px gap and
+        labels do not overlap (:func:`graph.layout.spread_positions`); the
+        positions drawn are then these, not exactly ``positions``.
 
     Returns
     -------
@@ -225,6 +233,10 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False):
         classes = {v: (c if sizes_of[c] > 1 else None) for v, c in classes.items()}
     palette = _class_colors(classes) if classes is not None else {}
     extra = sorted({d.get("type") for _, _, d in G.edges(data=True)} - set(TIE_TYPES), key=str)
+    labels = {v: _text(G.nodes[v].get("name")) or str(v) for v in nodes_sorted}
+    if spread and positions:
+        positions = spread_positions({v: positions.get(v, (0, 0)) for v in nodes_sorted}, sizes, labels,
+                                     fill=FILL)
     nodes = []
     for v in nodes_sorted:
         d = G.nodes[v]
@@ -232,7 +244,7 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False):
         cls = classes.get(v) if classes is not None else None
         nodes.append({
             "id": str(v),
-            "label": _text(d.get("name")) or str(v),
+            "label": labels[v],
             "kind": _text(d.get("kind")),
             "aliases": [a.strip() for a in _text(d.get("aliases")).split(";") if a.strip()],
             "group": _text(d.get("group")),

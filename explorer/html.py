@@ -282,7 +282,7 @@ var vis = module.exports;
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="tiegraph">
 <title>{esc(meta['title'])}</title>
-<style>body{{margin:16px;background:#f3f4f6}}</style>
+<style>body{{margin:16px;background:#f3f4f6}}.tiegraph{{--tg-graph-height:max(560px,min(78vh,900px))}}</style>
 </head>
 <body>
 {body}</body>

@@ -235,10 +235,9 @@ def _edge_state(p, edge_id):
 
 
 def _hover_edge(p, edge_id):
+    # the middle of the drawn (possibly curved) line, from vis-network's own edge geometry
     pt = p.js("""(id) => { const n = document.querySelector('.tiegraph').__tiegraph.network;
-        const e = n.body.data.edges.get(id), pos = n.getPositions([e.from, e.to]);
-        return n.canvasToDOM({x: (pos[e.from].x + pos[e.to].x) / 2, y: (pos[e.from].y + pos[e.to].y) / 2}); }""",
-              edge_id)
+        return n.canvasToDOM(n.body.edges[id].edgeType.getPoint(0.5)); }""", edge_id)
     box = p.page.locator(".tiegraph [data-role=canvas]").bounding_box()
     p.page.mouse.move(5, 5)
     p.page.mouse.move(box["x"] + pt["x"], box["y"] + pt["y"], steps=3)

@@ -226,6 +226,61 @@ def test_layout_is_seeded_and_integer():
                for i, (x1, y1) in enumerate(pts) for (x2, y2) in pts[i + 1:]) > 40
 
 
+def _boxes_overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _label_box(n, font=14):
+    half = max(n["size"], 0.275 * font * len(n["label"]) + 3)
+    return (n["x"] - half, n["y"] - n["size"], n["x"] + half, n["y"] + n["size"] + 1.5 * font)
+
+
+def test_spread_keeps_discs_and_labels_apart():
+    from graph.layout import spread_positions
+    names = ["Luhansk separatist region", "Donetsk separatist region", "Russia", "China",
+             "North Korea", "UN Security Council", "A", "B"]
+    ids = [f"n{i}" for i in range(len(names))]
+    crowded = {v: (i % 3 * 9, i // 3 * 7) for i, v in enumerate(ids)}  # all within 25 px
+    radii = {v: 10 + 3 * i for i, v in enumerate(ids)}
+    labels = dict(zip(ids, names))
+    pos = spread_positions(crowded, radii, labels, gap=40)
+    assert pos == spread_positions(crowded, radii, labels, gap=40)
+    nodes = [{"x": pos[v][0], "y": pos[v][1], "size": radii[v], "label": labels[v]} for v in ids]
+    for i, a in enumerate(nodes):
+        for b in nodes[i + 1:]:
+            assert ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5 >= a["size"] + b["size"] + 40 - 2
+            assert not _boxes_overlap(_label_box(a), _label_box(b)), (a, b)
+    # far apart already: nothing moves
+    assert spread_positions({"A": (0, 0), "B": (500, 0)}, {"A": 30, "B": 30}) == {"A": (0, 0), "B": (500, 0)}
+
+
+def test_bundled_layout_is_readable():
+    """The bundled graph: no discs within 40 px, no labels over each other, the two blocs apart."""
+    ds = load_dataset([])
+    G = build_graph(ds.ties, ds.actors, documents=ds.documents)
+    page = make_view(G)
+    nodes = {n["id"]: n for n in page["nodes"]}
+    ns = list(nodes.values())
+    for i, a in enumerate(ns):
+        for b in ns[i + 1:]:
+            d = ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5
+            assert d >= a["size"] + b["size"] + 40 - 2, (a["id"], b["id"], d)
+            assert not _boxes_overlap(_label_box(a), _label_box(b)), (a["id"], b["id"])
+    # the axis and the allies sit on either side of a line: project on the line joining their centres
+    axis, allies = ["RUS", "CHN", "PRK"], ["USA", "JPN", "KOR", "AUS"]
+    cx = lambda ids: (sum(nodes[v]["x"] for v in ids) / len(ids), sum(nodes[v]["y"] for v in ids) / len(ids))  # noqa: E731
+    (ax, ay), (bx, by) = cx(axis), cx(allies)
+    proj = lambda v: (nodes[v]["x"] - ax) * (bx - ax) + (nodes[v]["y"] - ay) * (by - ay)  # noqa: E731
+    assert max(proj(v) for v in axis) < min(proj(v) for v in allies)
+    # the core is not squeezed: the six main states at least 150 px apart from each other
+    core = axis + ["USA", "JPN", "KOR"]
+    assert min(((nodes[a]["x"] - nodes[b]["x"]) ** 2 + (nodes[a]["y"] - nodes[b]["y"]) ** 2) ** 0.5
+               for i, a in enumerate(core) for b in core[i + 1:]) >= 150
+    # and it fits the page's graph area at about its own size
+    xs, ys = [n["x"] for n in ns], [n["y"] for n in ns]
+    assert max(xs) - min(xs) <= 1100 and max(ys) - min(ys) <= 700
+
+
 def test_large_layout_is_fast_and_deterministic():
     import time
     G = nx.random_regular_graph(4, 3000, seed=3)
