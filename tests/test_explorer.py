@@ -407,6 +407,20 @@ def test_svg_is_escaped_and_deterministic(tmp_path):
     xml.dom.minidom.parseString(svg)  # well-formed
 
 
+def test_svg_draws_the_merged_lines_at_the_page_positions(small_graph):
+    small_graph.add_edge("PRK", "RUS", key="t8", id="t8", type="arms_transfer", weight=2.0, directed=True,
+                         confidence="confirmed", polarity="cooperative", start_date="2024-01-01")
+    page = make_view(small_graph, title="T")
+    svg = render_svg(page)
+    assert len(page["ties"]) == 8 and len(page["edges"]) == 7
+    assert svg.count("<path ") == len(page["edges"])  # one line per merged edge, not per tie
+    r = max(n["size"] for n in page["nodes"])
+    x0 = min(n["x"] for n in page["nodes"]) - r - 40
+    y0 = min(n["y"] for n in page["nodes"]) - r - 40
+    for n in page["nodes"]:
+        assert f'cx="{n["x"] - x0 + 250:.1f}" cy="{n["y"] - y0 + 56:.1f}"' in svg
+
+
 def test_written_as_utf8_even_under_an_ascii_locale(dataset_dir, tmp_path):
     """pyvis wrote with the platform's default encoding; we always write UTF-8."""
     import subprocess
