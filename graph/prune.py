@@ -107,17 +107,18 @@ def _pairs(frame):
     """Pair code per tie and the pairs' (a, b, weight), pairs sorted by (a, b)."""
     src = frame["source"].astype(str).to_numpy(dtype=object)
     tgt = frame["target"].astype(str).to_numpy(dtype=object)
-    swap = src > tgt
-    lo, hi = np.where(swap, tgt, src), np.where(swap, src, tgt)
-    if len(frame):
-        codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([lo, hi]), sort=True)
-        a = uniques.get_level_values(0).to_numpy(dtype=object)
-        b = uniques.get_level_values(1).to_numpy(dtype=object)
-    else:
-        codes, a, b = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), np.zeros(0, dtype=object)
     w = pd.to_numeric(frame["weight"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
+    if not len(frame):
+        empty = np.zeros(0, dtype=object)
+        return np.zeros(0, dtype=np.int64), empty, empty, w, np.zeros(0)
+    ends, names = pd.factorize(np.concatenate([src, tgt]), sort=True)  # codes in id order
+    names = np.asarray(names, dtype=object)
+    cs, ct = ends[:len(src)].astype(np.int64), ends[len(src):].astype(np.int64)
+    n = len(names)
+    pair_keys, codes = np.unique(np.minimum(cs, ct) * n + np.maximum(cs, ct), return_inverse=True)
+    a, b = names[pair_keys // n], names[pair_keys % n]
     pair_w = np.bincount(codes, weights=w, minlength=len(a))
-    return codes, a, b, w, pair_w
+    return codes.ravel(), a, b, w, pair_w
 
 
 def _collapsed(frame, actors, polarity):
@@ -320,13 +321,13 @@ def _aggregate(ties):
     if ties.empty:
         return ties.copy(), np.zeros(0, dtype=np.int64)
     t = ties.reset_index(drop=True)
-    src, tgt = t["source"].astype(str), t["target"].astype(str)
-    swap = (src > tgt).to_numpy()
-    lo = np.where(swap, tgt, src)
-    hi = np.where(swap, src, tgt)
-    keys = ["_a", "_b", "type", "polarity", "confidence"]
-    t = t.assign(_a=lo, _b=hi, _w=pd.to_numeric(t["weight"], errors="coerce").fillna(1.0))
-    t["_g"] = t.groupby(keys, sort=True, dropna=False).ngroup()
+    codes, a, b, w, _ = _pairs(t)
+    key = codes.astype(np.int64)
+    for col in ("type", "polarity", "confidence"):  # group = (pair, type, polarity, confidence)
+        c, seen = pd.factorize(t[col].astype(str), sort=True)
+        key = key * len(seen) + c
+    _, group = np.unique(key, return_inverse=True)
+    t = t.assign(_a=a[codes], _b=b[codes], _w=w, _g=group.ravel())
     size = t.groupby("_g")["_g"].transform("size")
     single = t[size == 1].drop(columns=["_a", "_b", "_w", "_g"]).assign(_n=1)
     many = t[size > 1].sort_values(["_g", "id"], kind="stable")
