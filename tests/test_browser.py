@@ -121,6 +121,8 @@ def test_bundled_page_draws_offline_with_legend_and_controls(browser, bundled_pa
     try:
         assert p.js(PIXELS, ".tiegraph") > 5000
         assert p.js("() => document.doctype && document.doctype.name") == "html"
+        # a full page gives the graph min(78vh, 900px), at least 560 px: 741 px in a 950 px window
+        assert p.js("() => document.querySelector('.tiegraph [data-role=canvas]').clientHeight") == 741
         counts = p.js("""() => { const r = document.querySelector('.tiegraph'); return {
             types: r.querySelectorAll('[data-role=types] input[type=checkbox]').length,
             ranges: r.querySelectorAll('input[type=range]').length,
@@ -371,13 +373,18 @@ def test_two_fragments_on_one_page_both_draw(browser, tmp_path, dataset_dir):
     a = _fragment(G, title="Small", color_by="group")
     b = _fragment(big, title="Bundled", size_by="degree")
     host = tmp_path / "briefing.html"
-    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Briefing</title></head><body>"
-                    "<h1 id='mynetwork'>Briefing</h1><p>Figure 1</p>" + a + "<p>Figure 2</p>" + b
+    b_id = re.match(r'<div class="tiegraph" id="([^"]+)"', b).group(1)
+    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Briefing</title>"
+                    f"<style>#{b_id}{{--tg-graph-height:450px}}</style></head><body>"
+                    + "<h1 id='mynetwork'>Briefing</h1><p>Figure 1</p>" + a + "<p>Figure 2</p>" + b
                     + "</body></html>", encoding="utf-8")
     p = Page(browser).open(host, n=2)
     try:
         ids = p.js("() => [...document.querySelectorAll('.tiegraph')].map((r) => r.id)")
         assert len(ids) == 2 and ids[0] != ids[1]
+        # a fragment's graph area is 600 px unless the host page says otherwise
+        heights = p.js("() => [...document.querySelectorAll('.tiegraph [data-role=canvas]')].map((c) => c.clientHeight)")
+        assert heights == [600, 450]
         for rid in ids:
             assert p.js(PIXELS, "#" + rid) > 2000
         n = p.js("() => [...document.querySelectorAll('.tiegraph')].map((r) => r.__tiegraph.nodes.length)")
