@@ -129,46 +129,57 @@ def _read_table_fast(path, *, columns, required):
         return None
     try:
         import pyarrow as pa
-        import pyarrow.compute as pac
         import pyarrow.csv as pcsv
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
-    raw = Path(path).read_bytes()
-    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-    head = body[:65536]
-    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 100 + 1:
+    try:  # mapped, not read into Python: Arrow parses it and NumPy counts its lines in place
+        with pa.memory_map(str(path)) as mapped:
+            table, n_lines = _parse_mapped(mapped.read_buffer(), pa, pcsv, required)
+    except (OSError, pa.ArrowException):
         return None
-    end = body.find(b"\n")
-    if end < 0:
+    if table is None or n_lines != table.num_rows + 1:  # blank lines or quoted newlines: csv
         return None
-    try:
-        first = body[:end].decode("utf-8").rstrip("\r")
-    except UnicodeDecodeError:
-        return None
-    if '"' in first:
-        return None
-    header = [h.strip() for h in first.split(",")]
-    if len(set(header)) != len(header) or any(c not in header for c in required) or not all(header):
-        return None
-    try:
-        table = pcsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
-            parse_options=pcsv.ParseOptions(newlines_in_values=False),
-            convert_options=pcsv.ConvertOptions(column_types={h: pa.large_string() for h in header},
-                                                strings_can_be_null=False,
-                                                quoted_strings_can_be_null=False))
-    except (pa.ArrowInvalid, pa.ArrowException):
-        return None
-    n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
-    if n_lines != table.num_rows + 1:  # blank lines or quoted newlines: line numbers need csv
-        return None
+    header = table.column_names
     frame = pd.DataFrame({h: _str_array(_trim(table.column(h))) for h in header}, copy=False)
     for c in columns:
         if c not in frame.columns:
             frame[c] = ""
     frame["line"] = np.arange(2, table.num_rows + 2, dtype="int64")
     return frame, []
+
+
+def _parse_mapped(buf, pa, pcsv, required):
+    """``(table, lines)`` of a mapped file for :func:`_read_table_fast`; ``(None, 0)`` to hand over."""
+    start = 3 if buf.size >= 3 and buf[:3].to_pybytes() == b"\xef\xbb\xbf" else 0
+    body = np.frombuffer(buf, dtype=np.uint8)[start:]
+    head = body[:65536].tobytes()
+    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 100 + 1:
+        return None, 0
+    end = head.find(b"\n")
+    if end < 0:  # no line end in the first 64 KiB: no table the fast path is for
+        return None, 0
+    try:
+        first = head[:end].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None, 0
+    if '"' in first:
+        return None, 0
+    header = [h.strip() for h in first.split(",")]
+    if len(set(header)) != len(header) or any(c not in header for c in required) or not all(header):
+        return None, 0
+    # Arrow checks that every value is UTF-8 (check_utf8): a file that is not raises, and the
+    # csv-module path then reports the line
+    table = pcsv.read_csv(
+        pa.BufferReader(buf),
+        read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
+        parse_options=pcsv.ParseOptions(newlines_in_values=False),
+        convert_options=pcsv.ConvertOptions(column_types={h: pa.large_string() for h in header},
+                                            strings_can_be_null=False,
+                                            quoted_strings_can_be_null=False))
+    lines, step = 0, 1 << 24
+    for lo in range(0, len(body), step):
+        lines += int(np.count_nonzero(body[lo:lo + step] == 10))
+    return table, lines + (0 if len(body) == 0 or body[-1] == 10 else 1)
 
 
 def _read_table(path, *, columns, required, what):
@@ -242,12 +253,6 @@ def _rej(path, line, rid, fld, reason):
     return {"file": str(path), "line": int(line), "id": rid, "field": fld, "reason": reason}
 
 
-#: Bytes that may begin or end a value with whitespace around it: ASCII controls and space,
-#: and any byte of a multi-byte UTF-8 character (some are spaces, such as U+00A0 and U+3000).
-_EDGE_BYTES = np.zeros(256, dtype=bool)
-_EDGE_BYTES[:33] = _EDGE_BYTES[128:] = True
-
-
 def _trim(column):
     """A pyarrow string column with whitespace trimmed off each value (skipped when there is none)."""
     import pyarrow as pa
@@ -257,10 +262,15 @@ def _trim(column):
             continue
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8) if chunk.buffers()[2] else np.zeros(1, np.uint8)
-        # the first and last byte of each value (of a neighbour for an empty value: harmless)
-        if _EDGE_BYTES[data.take(offsets[:-1], mode="clip")].any() or \
-                _EDGE_BYTES[data.take(offsets[1:] - 1, mode="clip")].any():
+        if offsets[0] == offsets[-1]:  # every value empty: nothing to trim
+            continue
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
+        # the first and last byte of each value (of a neighbour for an empty value: harmless);
+        # that byte may be (part of) whitespace unless it is printable ASCII or DEL, 33..127
+        # (any byte of a multi-byte UTF-8 character counts: U+00A0 and U+3000 are spaces)
+        edge = np.uint8(94)
+        if ((data.take(offsets[:-1], mode="clip") - np.uint8(33)) > edge).any() or \
+                ((data.take(offsets[1:] - 1, mode="clip") - np.uint8(33)) > edge).any():
             return pac.utf8_trim_whitespace(column)
     return column
 
