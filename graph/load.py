@@ -375,13 +375,14 @@ class _Checker:
         for c in columns:
             self.flag(self.frame[c] == "", c, "is empty; a value is required")
 
-    def vocabulary(self, fld, allowed, *, optional=False):
-        col = self.frame[fld]
-        bad = ~col.isin(allowed)
-        if optional:
-            bad &= col != ""
-        else:
-            bad &= col != ""  # emptiness is reported by required()
+    def vocabulary(self, fld, allowed, *, optional=False, found=None):
+        """Flag values not in ``allowed``; ``found`` (from :func:`_positions`) can tell they all are."""
+        if found is not None and found.all():
+            return
+        # judged once per distinct value (a vocabulary column holds a few); an empty value is
+        # allowed when optional, and otherwise reported by required()
+        codes, uniques = _codes(self.frame[fld])
+        bad = np.array([v not in allowed and v != "" for v in uniques] + [False])[codes]
 
         def reason(v):
             close = difflib.get_close_matches(v, allowed, n=1)
@@ -442,9 +443,46 @@ def parse_partial_dates(values):
     return first, last, ok
 
 
+def _codes(col):
+    """``(codes, uniques)`` of a string Series: ``uniques[codes]`` is the column (no NaN in it)."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    return codes, list(uniques)
+
+
+def _positions(col, words):
+    """Where each value of a string Series is in ``words`` (all lower case), -1 where it is not.
+
+    One Arrow pass over an Arrow-backed column; None for another column. When
+    every value is found, lowering the column changes nothing and none of its
+    values is outside the vocabulary: the checks below then skip their passes.
+    """
+    if not isinstance(col.array, pd.arrays.ArrowStringArray):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pac
+    arr = _arrow(col)
+    found = pac.index_in(arr, value_set=pa.array(list(words), type=arr.type)).fill_null(-1)
+    return found.to_numpy(zero_copy_only=False) if isinstance(found, pa.Array) else \
+        np.concatenate([c.to_numpy(zero_copy_only=False) for c in found.chunks] + [np.zeros(0, np.int32)])
+
+
+def _lower(col, found=None):
+    """``col.str.lower()``, without a pass over the column when every value is lower case already."""
+    if found is not None and (found >= 0).all():
+        return col
+    _, uniques = _codes(col)
+    return col if all(v == v.lower() for v in uniques) else col.str.lower()
+
+
 def _parse_bool(col):
-    low = col.str.lower()
-    return low.isin(_TRUE), ~(low.isin(_TRUE) | low.isin(_FALSE))
+    found = _positions(col, ("true", "false"))
+    if found is not None and (found >= 0).all():  # the usual spelling throughout
+        return pd.Series(found == 0, index=col.index), pd.Series(np.zeros(len(col), bool), index=col.index)
+    codes, uniques = _codes(col)
+    low = [v.lower() for v in uniques]
+    true = np.array([v in _TRUE for v in low] + [False])[codes]
+    bad = np.array([v not in _TRUE and v not in _FALSE for v in low] + [False])[codes]
+    return pd.Series(true, index=col.index), pd.Series(bad, index=col.index)
 
 
 #: A plain decimal number (ASCII); anything else is judged by the general parser below.
@@ -504,11 +542,17 @@ def read_ties(path):
     chk = _Checker(frame, path)
     chk.required(TIE_REQUIRED)
     chk.unique_ids()
-    frame["confidence"] = frame["confidence"].str.lower()
-    frame["polarity"] = frame["polarity"].str.lower()
-    chk.vocabulary("type", TIE_TYPES)
-    chk.vocabulary("confidence", CONFIDENCE_LEVELS)
-    chk.vocabulary("polarity", POLARITIES, optional=True)
+    # positions in the vocabularies: one pass each, and nothing more when every value is found
+    type_at = _positions(frame["type"], TIE_TYPES)
+    confidence_at = _positions(frame["confidence"], CONFIDENCE_LEVELS)
+    polarity_at = _positions(frame["polarity"], ("",) + POLARITIES)
+    frame["confidence"] = _lower(frame["confidence"], confidence_at)
+    frame["polarity"] = _lower(frame["polarity"], polarity_at)
+    chk.vocabulary("type", TIE_TYPES, found=None if type_at is None else type_at >= 0)
+    chk.vocabulary("confidence", CONFIDENCE_LEVELS,
+                   found=None if confidence_at is None else confidence_at >= 0)
+    chk.vocabulary("polarity", POLARITIES, optional=True,
+                   found=None if polarity_at is None else polarity_at >= 0)
     chk.flag((frame["source"] == frame["target"]) & (frame["source"] != ""), "target",
              lambda v: f"same actor as source ({v!r}); a tie needs two actors")
 
@@ -537,7 +581,7 @@ def read_ties(path):
     frame = frame.assign(directed=directed, weight=weight, value=value,
                          start_date=start_lo, end_date=end_hi.where(has_end, start_hi),
                          file=_repeat(str(path), frame))
-    frame["polarity"] = _fill_polarity(frame["polarity"], frame["type"])
+    frame["polarity"] = _fill_polarity(frame["polarity"], frame["type"], polarity_at, type_at)
     if chk.bad.any():
         frame = frame[~chk.bad].reset_index(drop=True)
     return frame, rejected
@@ -551,18 +595,26 @@ def _repeat(text, frame):
     return text
 
 
-def _fill_polarity(polarity, types):
-    """``polarity`` with each empty value replaced by its type's default."""
+def _fill_polarity(polarity, types, polarity_at=None, type_at=None):
+    """``polarity`` with each empty value replaced by its type's default.
+
+    ``polarity_at`` and ``type_at`` are the columns' :func:`_positions` in
+    ``("",) + POLARITIES`` and ``TIE_TYPES`` (taken before lowering: they are
+    used only when every polarity was found, so lowering changed nothing).
+    """
     if isinstance(polarity.array, pd.arrays.ArrowStringArray):
         import pyarrow as pa
-        import pyarrow.compute as pac
-        arr = pac.dictionary_encode(_arrow(polarity, combine=True))  # few distinct values: pick by index
-        words = pa.concat_arrays([pa.array([default_polarity("trade"), default_polarity("sanctions")],
-                                           type=arr.dictionary.type), arr.dictionary])
-        adversarial = pac.is_in(_arrow(types), value_set=pa.array(sorted(ADVERSARIAL_TYPES)))
-        pick = np.where(pac.equal(arr.dictionary_decode(), "").to_numpy(zero_copy_only=False),
-                        adversarial.to_numpy(zero_copy_only=False).astype(np.int64),
-                        2 + arr.indices.to_numpy(zero_copy_only=False).astype(np.int64))
+        if polarity_at is not None and type_at is not None and (polarity_at >= 0).all():
+            codes, uniques = polarity_at, ["", *POLARITIES]
+            adversarial = np.array([t in ADVERSARIAL_TYPES for t in TIE_TYPES] + [False])[type_at]
+        else:
+            codes, uniques = _codes(polarity)  # few distinct values: pick by index
+            type_codes, type_uniques = _codes(types)
+            adversarial = np.array([t in ADVERSARIAL_TYPES for t in type_uniques] + [False])[type_codes]
+        empty = np.array([v == "" for v in uniques] + [False])[codes]
+        words = pa.array([default_polarity("trade"), default_polarity("sanctions")] + uniques,
+                         type=pa.large_string())
+        pick = np.where(empty, adversarial.astype(np.int64), 2 + codes.astype(np.int64))
         return pd.Series(_str_array(words.take(pa.array(pick))), index=polarity.index)
     defaults = np.where(types.isin(ADVERSARIAL_TYPES), default_polarity("sanctions"),
                         default_polarity("trade"))
@@ -575,7 +627,7 @@ def read_actors(path):
     chk = _Checker(frame, path)
     chk.required(ACTOR_REQUIRED)
     chk.unique_ids()
-    frame["kind"] = frame["kind"].str.lower()
+    frame["kind"] = _lower(frame["kind"])
     chk.vocabulary("kind", ACTOR_KINDS)
     rejected += chk.result()
     frame = frame.assign(file=str(path))
