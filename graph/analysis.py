@@ -211,11 +211,10 @@ def collapsed_selection(ties, actors=None, *, filters=None, default_polarity="co
     >>> sorted(H.nodes), sorted(H.edges), H.graph["polarity"]
     (['A', 'B', 'C'], [('A', 'B')], 'cooperative')
     """
-    from .build import build_graph, collapse, describe_filters, select
+    from .build import collapse_ties, describe_filters, select
     filters = dict(filters or {})
     polarity = filters.pop("polarity", None) or default_polarity
-    G = build_graph(select(ties, **filters), actors)
-    H = collapse(G, polarity=polarity)
+    H = collapse_ties(select(ties, **filters), actors, polarity=polarity)  # = collapse(build_graph(...))
     H.graph["filters"] = describe_filters(**filters)
     return H
 
@@ -409,14 +408,17 @@ def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=N
     >>> [(r["id"], r["year"], r["strength"]) for r in timeline(ties, metric="strength", only=["A"])]
     [('A', 2020, 1.0), ('A', 2021, 2.0)]
     """
-    from .build import period_bounds, select
+    import numpy as np
+
+    from .build import collapse_slices, collapse_ties, describe_filters, period_bounds, select
     from .errors import QueryError
     filters = dict(filters or {})
     sliced = {k: v for k, v in filters.items() if k != "polarity"}
+    polarity = filters.get("polarity") or "cooperative"
     chosen = select(ties, **sliced)
     if chosen.empty:
         raise QueryError("no ties are selected; loosen the filters")
-    whole = collapsed_selection(ties, actors, filters=filters)
+    whole = collapse_ties(chosen, actors, polarity=polarity)  # = collapsed_selection(ties, actors, filters=filters)
     names = {v: whole.nodes[v].get("name") or v for v in whole}
     if actors is not None and len(actors):
         names.update({a: n for a, n in zip(actors["id"], actors["name"]) if a not in names and n})
@@ -429,13 +431,25 @@ def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=N
         first = max(first, int(period_bounds(filters["start"])[0].year))
     if filters.get("end"):
         last = min(last, int(period_bounds(filters["end"])[1].year))
-    active = set()
-    for lo, hi in zip(chosen["start_date"].dt.year, chosen["end_date"].dt.year):
-        active.update(range(max(int(lo), first), min(int(hi), last) + 1))
+    years = []
+    if first <= last:  # the years some tie covers, clipped to [first, last]: +1 at each start, -1 after each end
+        lo = np.maximum(chosen["start_date"].dt.year.to_numpy(dtype=np.int64), first) - first
+        hi = np.minimum(chosen["end_date"].dt.year.to_numpy(dtype=np.int64), last) - first
+        ok = lo <= hi
+        steps = np.zeros(last - first + 2, dtype=np.int64)
+        np.add.at(steps, lo[ok], 1)
+        np.add.at(steps, hi[ok] + 1, -1)
+        years = (np.flatnonzero(np.cumsum(steps)[:-1] > 0) + first).tolist()
+    starts, ends = chosen["start_date"].to_numpy(), chosen["end_date"].to_numpy()
+
+    def in_year(year):  # as select(chosen, start=year, end=year)
+        lo, hi = period_bounds(str(year))
+        return (ends >= lo.to_datetime64()) & (starts <= hi.to_datetime64())
+
+    per_year = collapse_slices(chosen, actors, (in_year(y) for y in years), polarity=polarity)
     rows_by_actor = {a: [] for a in follow}
-    for year in sorted(active):
-        H = collapsed_selection(chosen, actors, filters={"start": str(year), "end": str(year),
-                                                         "polarity": filters.get("polarity")})
+    for year, H in zip(years, per_year):
+        H.graph["filters"] = describe_filters(start=str(year), end=str(year))
         scores = centrality_scores(H, metric) if len(H) else {}
         for a in follow:
             rows_by_actor[a].append({"id": a, "name": names.get(a, a), "year": year,

@@ -23,12 +23,15 @@ Conventions
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from itertools import pairwise
 
 import networkx as nx
+import numpy as np
+import pandas as pd
 
 from .actors import resolve_actor
-from .build import build_graph, describe_filters, select
+from .build import _actor_info, _plain_column, describe_filters, select
 from .errors import QueryError
 from .schema import CONFIDENCE_RANK
 
@@ -91,6 +94,119 @@ def _arcs(G, *, directed, polarity):
     return arcs
 
 
+class _TableArcs(Mapping):
+    """``{(u, v): [tie, …]}`` as :func:`_arcs` makes it, from a tie table, each list made when first read.
+
+    ``rows`` maps each walkable pair to its rows of ``frame`` (in best-first
+    order); ``times`` gives a pair's ``(_start, _end)`` days without making
+    the tie records (all the earliest-arrival search needs).
+    """
+
+    def __init__(self, frame, keys, rows, starts, ends):
+        self._frame, self._keys, self._rows = frame, keys, rows
+        self._starts, self._ends = starts, ends
+        self._made = {}
+        self.times = _LazyTimes(self)
+
+    def __getitem__(self, uv):
+        found = self._made.get(uv)
+        if found is None:
+            rows = self._rows[uv]
+            part = self._frame.take(rows)
+            cols = {c: _plain_column(part[c]) for c in part.columns}
+            found = [_tie(self._keys[r], {c: vals[i] for c, vals in cols.items()}) for i, r in enumerate(rows)]
+            found.sort(key=_best_first)
+            self._made[uv] = found
+        return found
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self):
+        return len(self._rows)
+
+    def __contains__(self, uv):
+        return uv in self._rows
+
+
+class _LazyTimes(Mapping):
+    """``{(u, v): [(_start, _end), …]}`` of a :class:`_TableArcs`."""
+
+    def __init__(self, arcs):
+        self._arcs = arcs
+
+    def __getitem__(self, uv):
+        a = self._arcs
+        return [(a._starts[r], a._ends[r]) for r in a._rows[uv]]
+
+    def __iter__(self):
+        return iter(self._arcs)
+
+    def __len__(self):
+        return len(self._arcs)
+
+
+def _walk_of_table(ties, actors, *, directed, polarity):
+    """What :func:`graph_paths` walks, from a (sliced) tie table without building a multigraph.
+
+    Returns ``(nodes, names, arcs, weights)``: the actors with a tie (sorted),
+    their names, the walkable pairs (a :class:`_TableArcs`) and, per pair, its
+    ties' summed ``weight or 1`` added in best-first order (as
+    :func:`graph_paths` sums them for ``distance``).
+    """
+    n = len(ties)
+    info = _actor_info(actors)
+    if not n:
+        return [], {}, _TableArcs(ties, [], {}, [], []), {}
+    keys = ties["id"].tolist()
+    ends, names = pd.factorize(np.concatenate([ties["source"].to_numpy(dtype=object),
+                                               ties["target"].to_numpy(dtype=object)]))
+    names = np.asarray(names, dtype=object)
+    src, tgt = ends[:n].astype(np.int64), ends[n:].astype(np.int64)
+    nodes = sorted(names.tolist(), key=str)
+    labels = {v: info.get(v, {"name": v}).get("name") or v for v in nodes}
+    fields = [c for c in HOP_TIE_FIELDS if c in ties.columns]
+    frame = ties[fields].reset_index(drop=True)
+    plain = {c: _plain_column(frame[c]) for c in ("start_date", "end_date", "weight", "confidence", "id",
+                                                  "polarity", "directed") if c in frame.columns}
+    none = [None] * n
+    first_day, last_day = plain.get("start_date", none), plain.get("end_date", none)
+    starts = [a or _MIN_DAY for a in first_day]
+    finishes = [b or a or _MAX_DAY for a, b in zip(first_day, last_day)]
+    walk = np.ones(n, dtype=bool)
+    if polarity not in (None, "all"):
+        pol = plain.get("polarity", ["cooperative"] * n)
+        walk = np.array([x == polarity for x in pol], dtype=bool)
+    both = np.ones(n, dtype=bool)
+    if directed:
+        both = np.array([not x for x in plain.get("directed", [True] * n)], dtype=bool)
+    # best first: confidence, weight (high first), then earliest, then id, as _best_first orders
+    rank = np.array([-CONFIDENCE_RANK.get(c, -1) for c in plain.get("confidence", none)], dtype=float)
+    heavy = np.array([-float(w or 0) for w in plain.get("weight", none)], dtype=float)
+    start_code = pd.factorize(np.array(starts, dtype=object), sort=True)[0]
+    id_code = pd.factorize(np.array([str(x) for x in plain["id"]], dtype=object), sort=True)[0]
+    order = np.lexsort((id_code, start_code, heavy, rank))
+    order = order[walk[order]]
+    back = both[order]
+    seq_u = np.stack([src[order], tgt[order]], axis=1).ravel()
+    seq_v = np.stack([tgt[order], src[order]], axis=1).ravel()
+    keep = np.stack([np.ones(len(order), dtype=bool), back], axis=1).ravel()
+    seq_u, seq_v = seq_u[keep], seq_v[keep]
+    seq_rows = np.repeat(order, 1 + back.astype(np.int64))
+    rows, weights = {}, {}
+    if len(seq_rows):
+        pair_keys, inverse = np.unique(seq_u * len(names) + seq_v, return_inverse=True)
+        inverse = inverse.ravel()
+        w = np.array([float(x or 1.0) for x in plain.get("weight", none)], dtype=float)
+        summed = np.bincount(inverse, weights=w[seq_rows], minlength=len(pair_keys))  # in best-first order
+        counts = np.bincount(inverse, minlength=len(pair_keys))
+        grouped = np.split(seq_rows[np.argsort(inverse, kind="stable")], np.cumsum(counts)[:-1])
+        for code, group, x in zip(pair_keys.tolist(), grouped, summed.tolist()):
+            uv = (names[code // len(names)], names[code % len(names)])
+            rows[uv], weights[uv] = group, x
+    return nodes, labels, _TableArcs(frame, keys, rows, starts, finishes), weights
+
+
 def _support(G, arcs, *, directed):
     """A simple (Di)Graph with one edge per walkable pair, nodes and edges sorted."""
     H = nx.DiGraph() if directed else nx.Graph()
@@ -143,7 +259,7 @@ def _schedule(nodes, arcs):
     return arrive[-1], hops
 
 
-def _earliest_arrival(H, arcs, source, target):
+def _earliest_arrival(H, times, source, target):
     """The node path that reaches ``target`` earliest, then with fewest hops, or ``None``.
 
     Bellman–Ford by hop count: layer ``h`` holds the earliest arrival at each
@@ -160,7 +276,7 @@ def _earliest_arrival(H, arcs, source, target):
             for v in sorted(H.successors(u) if H.is_directed() else H.neighbors(u), key=str):
                 if v == source:
                     continue
-                days = [max(day_u, e["_start"]) for e in arcs[(u, v)] if e["_end"] >= day_u]
+                days = [max(day_u, start) for start, end in times[(u, v)] if end >= day_u]
                 if days and (v not in nxt or min(days) < nxt[v][0]):
                     nxt[v] = (min(days), cur[u][1] + 1, (u, cur[u]))
         frontier = [v for v in nxt if v not in cur or nxt[v] is not cur[v]]
@@ -225,12 +341,35 @@ def graph_paths(G, source, target, *, k=1, strongest=False, time_respecting=Fals
     if source not in G or target not in G or source == target:
         return []
     arcs = _arcs(G, directed=directed, polarity=polarity)
-    H = _support(G, arcs, directed=directed)
+    times = {uv: [(e["_start"], e["_end"]) for e in found] for uv, found in arcs.items()}
+    weights = None
+    if strongest and not time_respecting:
+        weights = {uv: sum(float(e.get("weight") or 1.0) for e in found) for uv, found in arcs.items()}
     names = {n: G.nodes[n].get("name") or n for n in G}
+    return _walk_paths(G, names, arcs, times, weights, source, target, k=k, strongest=strongest,
+                       time_respecting=time_respecting, directed=directed)
+
+
+def _table_paths(ties, actors, source, target, *, k=1, strongest=False, time_respecting=False,
+                 directed=False, polarity="cooperative"):
+    """:func:`graph_paths` of ``build_graph(ties, actors)``, worked out on the table (same answer)."""
+    if source == target:
+        return []
+    nodes, names, arcs, weights = _walk_of_table(ties, actors, directed=directed, polarity=polarity)
+    if source not in names or target not in names:
+        return []
+    return _walk_paths(nodes, names, arcs, arcs.times, weights, source, target, k=k, strongest=strongest,
+                       time_respecting=time_respecting, directed=directed)
+
+
+def _walk_paths(nodes, names, arcs, times, weights, source, target, *, k, strongest, time_respecting,
+                directed):
+    """The search of :func:`graph_paths` over walkable pairs (``arcs``) between ``nodes``."""
+    H = _support(nodes, arcs, directed=directed)
     results = []
     if time_respecting:
         candidates = []
-        best = _earliest_arrival(H, arcs, source, target)
+        best = _earliest_arrival(H, times, source, target)
         if best is not None:
             candidates.append(best)
             if k > 1:
@@ -248,7 +387,7 @@ def graph_paths(G, source, target, *, k=1, strongest=False, time_respecting=Fals
     else:
         if strongest:  # distance = 1 / summed weight of the pair's walkable ties, as in collapse()
             for u, v, d in H.edges(data=True):
-                d["distance"] = 1.0 / sum(float(e.get("weight") or 1.0) for e in arcs[(u, v)])
+                d["distance"] = 1.0 / weights[(u, v)]
             ranked = _ranked_simple_paths(H, source, target, k, "distance")
         else:
             ranked = _ranked_simple_paths(H, source, target, k, None)
@@ -292,10 +431,10 @@ def _explain_no_path(ties, actors, source, target, names, filters, polarity, dir
     def exists(drop):
         f = {key: (None if key in drop else filters.get(key))
              for key in ("start", "end", "as_of", "types", "min_confidence")}
-        G = build_graph(select(ties, **f), actors)
-        return bool(graph_paths(G, source, target, polarity="all" if "polarity" in drop else polarity,
-                                directed=directed and "directed" not in drop,
-                                time_respecting=time_respecting and "time_respecting" not in drop))
+        return bool(_table_paths(select(ties, **f), actors, source, target,
+                                 polarity="all" if "polarity" in drop else polarity,
+                                 directed=directed and "directed" not in drop,
+                                 time_respecting=time_respecting and "time_respecting" not in drop))
 
     S, T = names[source], names[target]
     head = f"no path from {S} to {T}"
@@ -365,12 +504,12 @@ def find_paths(ties, source, target, *, actors=None, filters=None, k=1, stronges
         raise QueryError("a path needs two different actors")
     polarity = filters.get("polarity") or "cooperative"
     sliced = {key: filters.get(key) for key in ("start", "end", "as_of", "types", "min_confidence")}
-    G = build_graph(select(ties, **sliced), actors)
     names = {source: source, target: target}
     if actors is not None and len(actors):
         names.update((a, n or a) for a, n in zip(actors["id"], actors["name"]) if a in names)
-    paths = graph_paths(G, source, target, k=k, strongest=strongest, time_respecting=time_respecting,
-                        directed=directed, polarity=polarity)
+    # = graph_paths(build_graph(select(ties, **sliced), actors), …), without one edge per tie
+    paths = _table_paths(select(ties, **sliced), actors, source, target, k=k, strongest=strongest,
+                         time_respecting=time_respecting, directed=directed, polarity=polarity)
     if not paths:
         raise QueryError(_explain_no_path(ties, actors, source, target, names, filters, polarity,
                                           directed, time_respecting))
