@@ -502,7 +502,9 @@ def _parse_number(col):
     out = np.full(len(col), np.nan)
     if empty.all():  # an optional column left blank
         return pd.Series(out, index=col.index)
-    plain = pac.match_substring_regex(arr, f"^(?:{_PLAIN_NUMBER_RE})$").to_numpy(zero_copy_only=False)
+    plain = _digits_and_point(arr)
+    if plain is None:
+        plain = pac.match_substring_regex(arr, f"^(?:{_PLAIN_NUMBER_RE})$").to_numpy(zero_copy_only=False)
     if plain.all():
         out = pac.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype("float64", copy=True)
     elif plain.any():
@@ -511,6 +513,36 @@ def _parse_number(col):
     if odd.any():
         out[odd] = _parse_number_general(col[odd]).to_numpy()
     return pd.Series(out, index=col.index)
+
+
+def _digits_and_point(arr):
+    """Which values match ``_PLAIN_NUMBER_RE``, when every byte of the column is a digit or ``.``.
+
+    Such a value matches exactly when it has at most one point and at least one
+    digit; two NumPy passes over the bytes and one Arrow count instead of a
+    regex. None when some byte is anything else (a sign, an exponent, a letter).
+
+    >>> import pyarrow as pa
+    >>> _digits_and_point(pa.array(["1", "2.5", ".5", "7.", ".", "1.2.3", ""])).tolist()
+    [True, True, True, True, False, False, False]
+    >>> _digits_and_point(pa.array(["1", "-2"])) is None
+    True
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pac
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset:arr.offset + len(arr) + 1]
+    if arr.null_count or len(arr) == 0 or offsets[0] == offsets[-1]:
+        return None
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    if not (((data - np.uint8(48)) < 10) | (data == 46)).all():
+        return None
+    points = pac.count_substring(arr, ".").to_numpy(zero_copy_only=False)
+    return (points <= 1) & (np.diff(offsets) > points)
 
 
 def _parse_number_general(col):

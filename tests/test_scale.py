@@ -116,3 +116,33 @@ def test_fast_path_types(tmp_path, monkeypatch):
         assert str(frame["end_date"].dtype).startswith("datetime64")
         assert frame.loc[frame["id"] == "t3", "polarity"].tolist() == ["adversarial"]
         assert "PRK" in set(frame["source"]) and frame["file"].tolist() == [str(path)] * len(frame)
+
+
+def test_plain_numbers_without_regex_match_the_regex():
+    """The byte check for columns of digits and points agrees with _PLAIN_NUMBER_RE, slices too."""
+    import random
+    import re
+
+    import pyarrow as pa
+    rnd = random.Random(11)
+    values = ["".join(rnd.choice("0123456789..") for _ in range(rnd.randint(0, 5))) for _ in range(3000)]
+    expected = [bool(re.fullmatch(load._PLAIN_NUMBER_RE, v)) for v in values]
+    for typ in (pa.string(), pa.large_string()):
+        arr = pa.array(["x"] + values, type=typ).slice(1)  # an offset into the buffers
+        assert load._digits_and_point(arr).tolist() == expected
+        assert load._digits_and_point(pa.chunked_array([arr[:1000], arr[1000:]])).tolist() == expected
+    assert load._digits_and_point(pa.array(["1", "1e5"])) is None
+
+
+def test_weights_of_digits_and_points_fast_and_slow(tmp_path, monkeypatch):
+    weights = ["1", "2.5", ".5", "7.", ".", "1.2.3", "0", "0.0", "", "12345678901234567890.5"]
+    body = HEADER + "".join(f"w{i},PRK,RUS,trade,2023,,true,{w},{w},,confirmed,d.txt,q,,\n"
+                            for i, w in enumerate(weights))
+    path = tmp_path / "ties.csv"
+    path.write_text(body, encoding="utf-8")
+    (slow, slow_rej), (fast, fast_rej) = both_paths(path, monkeypatch)
+    assert slow_rej == fast_rej
+    assert sorted({(r["line"], r["field"]) for r in fast_rej}) == [
+        (6, "value"), (6, "weight"), (7, "value"), (7, "weight"), (8, "weight"), (9, "weight"), (10, "weight")]
+    same(slow, fast)
+    assert fast["weight"].tolist() == [1.0, 2.5, 0.5, 7.0, 12345678901234567890.5]
