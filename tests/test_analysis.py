@@ -300,3 +300,70 @@ def test_pagerank_does_not_depend_on_insertion_order():
     edges = [("A", "B", 1.0), ("B", "C", 3.0), ("C", "A", 0.3), ("C", "D", 2.0), ("E", "F", 1.0)]
     one, two = weighted(edges), weighted(edges[::-1], nodes=["F", "E"])
     assert centrality_scores(one, "pagerank") == centrality_scores(two, "pagerank")
+
+
+# --- the table route (collapse_ties, collapse_slices) answers as the multigraph route did ---------
+
+import json  # noqa: E402
+
+import numpy as np  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+
+import graph.build  # noqa: E402
+from cli import cli  # noqa: E402
+from conftest import ROOT  # noqa: E402
+from graph.build import collapse  # noqa: E402
+
+BUNDLED_DIR = ROOT / "data"
+
+
+def multigraph_route(monkeypatch):
+    """Make the analyses collapse as before: one edge per tie (build_graph), then collapse()."""
+    calls = []
+
+    def collapse_ties(ties, actors=None, **options):
+        calls.append(len(ties))
+        return collapse(build_graph(ties, actors), **options)
+
+    def collapse_slices(ties, actors=None, slices=(None,), **options):
+        for mask in slices:
+            yield collapse_ties(ties if mask is None else ties[np.asarray(mask, dtype=bool)], actors, **options)
+
+    monkeypatch.setattr(graph.build, "collapse_ties", collapse_ties)
+    monkeypatch.setattr(graph.build, "collapse_slices", collapse_slices)
+    return calls
+
+
+@pytest.mark.skipif(not (BUNDLED_DIR / "ties.csv").is_file(), reason="the bundled dataset is not there")
+@pytest.mark.parametrize("args", [
+    ["centrality", "--metric", "all"], ["centrality", "--metric", "pagerank", "--from", "2022"],
+    ["centrality", "--metric", "betweenness", "--polarity", "all"], ["communities"],
+    ["communities", "--polarity", "adversarial"],
+    ["timeline", "--metric", "degree", "--top", "5"], ["timeline", "--metric", "pagerank", "--top", "4"],
+    ["timeline", "--metric", "strength", "--polarity", "all", "--from", "2014"],
+    ["timeline", "--metric", "betweenness", "--actor", "PRK", "--actor", "KOR", "--actor", "JPN"],
+    ["diff", "--before", "2022", "--after", "2023", "--metric", "eigenvector"],
+])
+def test_bundled_commands_answer_as_the_multigraph_route(args, monkeypatch):
+    invoke = lambda: CliRunner().invoke(cli, ["--data", str(BUNDLED_DIR), *args, "--format", "json"])  # noqa: E731
+    fast = invoke()
+    assert fast.exit_code == 0, fast.output
+    assert json.loads(fast.stdout)
+    calls = multigraph_route(monkeypatch)
+    slow = invoke()
+    assert slow.exit_code == 0, slow.output
+    assert calls, "the reference route was not taken"
+    assert fast.stdout == slow.stdout
+
+
+def test_timeline_years_and_scores_per_year_by_hand(tmp_path):
+    # A–B 2010–2012, B–C 2015 only, A–C lasting 2011–2030 (no future years past the last start, 2015)
+    ds = dataset(tmp_path, [tie("t1", "A", "B", "2010", end="2012"), tie("t2", "B", "C", "2015"),
+                            tie("t3", "A", "C", "2011", end="2030", weight=3)])
+    rows = timeline(ds.ties, metric="strength", only=["A", "B", "C"])
+    by = {(r["id"], r["year"]): r["strength"] for r in rows}
+    assert sorted({r["year"] for r in rows}) == [2010, 2011, 2012, 2013, 2014, 2015]
+    assert [by["A", y] for y in range(2010, 2016)] == [1.0, 4.0, 4.0, 3.0, 3.0, 3.0]
+    assert [by["B", y] for y in range(2010, 2016)] == [1.0, 1.0, 1.0, 0.0, 0.0, 1.0]
+    assert [r["year"] for r in timeline(ds.ties, metric="degree", only=["C"], filters={"end": "2011"})] == \
+        [2010, 2011]

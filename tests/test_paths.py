@@ -212,3 +212,88 @@ def test_bundled_north_korea_reaches_the_united_states_with_quotes(options):
             for t in hop["ties"]:
                 assert t["quote"] and t["doc"]
                 assert {t["source"], t["target"]} == {hop["from"], hop["to"]}
+
+
+# --- the table route (_table_paths) answers as graph_paths on build_graph did ----------------------
+
+import json  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+import graph.paths  # noqa: E402
+from cli import cli  # noqa: E402
+
+
+def multigraph_route(monkeypatch):
+    """Make find_paths walk as before: build_graph of the slice, then graph_paths."""
+    calls = []
+
+    def table_paths(ties, actors, source, target, **options):
+        calls.append((source, target))
+        return graph_paths(build_graph(ties, actors), source, target, **options)
+
+    monkeypatch.setattr(graph.paths, "_table_paths", table_paths)
+    return calls
+
+
+@pytest.mark.skipif(not BUNDLED.is_file(), reason="the bundled dataset is not there")
+@pytest.mark.parametrize("args", [
+    ["PRK", "USA"], ["PRK", "UKR", "--k", "3"], ["DPRK", "Japan", "--strongest", "--k", "3"],
+    ["PRK", "USA", "--time-respecting", "--k", "2"], ["RUS", "KOR", "--directed"],
+    ["CHN", "UKR", "--polarity", "all", "--k", "4"], ["USA", "RUS", "--polarity", "adversarial", "--strongest"],
+    ["PRK", "JPN", "--from", "2023", "--min-confidence", "reported"],
+    ["KOR", "PRK", "--time-respecting", "--directed", "--polarity", "all"],
+])
+def test_bundled_paths_answer_as_the_multigraph_route(args, monkeypatch):
+    invoke = lambda: CliRunner().invoke(cli, ["--data", str(ROOT / "data"), "path", *args,  # noqa: E731
+                                              "--format", "json"])
+    fast = invoke()
+    calls = multigraph_route(monkeypatch)
+    slow = invoke()
+    assert calls, "the reference route was not taken"
+    assert (fast.exit_code, fast.stdout, fast.stderr) == (slow.exit_code, slow.stdout, slow.stderr)
+    if fast.exit_code == 0:
+        assert json.loads(fast.stdout)["paths"]
+    else:
+        assert fast.exit_code == 1 and isinstance(fast.exception, SystemExit) and "no path" in fast.stderr
+
+
+def test_table_paths_equal_graph_paths_on_awkward_ties():
+    # parallel ties of different confidence and weight, a blank weight, opposite directions, a self-tie,
+    # an adversarial tie, a blank polarity, an actor without a name, a lasting tie (hand-made: the
+    # loader would reject some of these)
+    import numpy as np
+    import pandas as pd
+    rows = [("t1", "A", "B", "2020", "", False, 2.0, "reported", "cooperative"),
+            ("t2", "B", "A", "2019", "2021", True, np.nan, "confirmed", "cooperative"),
+            ("t3", "B", "C", "2021", "", False, 0.5, "confirmed", "cooperative"),
+            ("t4", "C", "C", "2022", "", False, 1.0, "confirmed", "cooperative"),
+            ("t5", "A", "C", "2018", "", True, 1.0, "confirmed", "adversarial"),
+            ("t6", "C", "D", "2023", "", True, 1.0, "speculated", "cooperative"),
+            ("t7", "B", "D", "2024-05", "", False, 4.0, "confirmed", "cooperative"),
+            ("t8", "D", "E", "2022", "2030", False, 0.0, "confirmed", None)]
+    ties = pd.DataFrame(rows, columns=["id", "source", "target", "start", "end", "directed", "weight",
+                                       "confidence", "polarity"])
+    ties["type"] = "trade"
+    ties["quote"] = "quote for " + ties["id"]
+    ties["start_date"] = pd.to_datetime(["2020-01-01", "2019-01-01", "2021-01-01", "2022-01-01", "2018-01-01",
+                                         "2023-01-01", "2024-05-01", "2022-01-01"])
+    ties["end_date"] = pd.to_datetime(["2020-12-31", "2021-12-31", "2021-12-31", "2022-12-31", "2018-12-31",
+                                       "2023-12-31", "2024-05-31", "2030-12-31"])
+    actors = pd.DataFrame({"id": ["A", "B"], "name": ["Alpha", None]})
+    for source, target in [("A", "D"), ("D", "A"), ("A", "C"), ("C", "B"), ("A", "E"), ("A", "Z")]:
+        for options in ({}, {"k": 4}, {"strongest": True, "k": 3}, {"time_respecting": True, "k": 3},
+                        {"directed": True}, {"directed": True, "time_respecting": True},
+                        {"polarity": "all", "k": 2}, {"polarity": "adversarial"}):
+            fast = graph.paths._table_paths(ties, actors, source, target, **options)
+            assert fast == graph_paths(build_graph(ties, actors), source, target, **options), \
+                (source, target, options)
+    found = graph.paths._table_paths(ties, actors, "A", "D", k=3)
+    assert [p["nodes"] for p in found] == [["A", "B", "D"], ["A", "B", "C", "D"]]
+    assert [t["id"] for t in found[0]["hops"][0]["ties"]] == ["t2", "t1"]  # confirmed before reported
+    assert found[0]["names"] == ["Alpha", "B", "D"]
+    strongest = graph.paths._table_paths(ties, actors, "A", "C", strongest=True)[0]
+    # A–B weighs 2 + 1 (the blank weight counts 1): 1/3; B–C 1/0.5 = 2 is longer than B–D–C, 1/4 + 1
+    assert strongest["nodes"] == ["A", "B", "D", "C"] and strongest["length"] == pytest.approx(1 / 3 + 1 / 4 + 1)
+    assert graph.paths._table_paths(ties, actors, "A", "E") == []  # D–E has no polarity: not walked
+    assert graph.paths._table_paths(ties, actors, "A", "E", polarity="all")[0]["nodes"][-1] == "E"
