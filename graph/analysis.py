@@ -409,9 +409,11 @@ def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=N
     [('A', 2020, 1.0), ('A', 2021, 2.0)]
     """
     import numpy as np
+    import pandas as pd
 
     from .build import collapse_slices, collapse_ties, describe_filters, period_bounds, select
     from .errors import QueryError
+    from .load import parse_partial_dates
     filters = dict(filters or {})
     sliced = {k: v for k, v in filters.items() if k != "polarity"}
     polarity = filters.get("polarity") or "cooperative"
@@ -441,12 +443,15 @@ def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=N
         np.add.at(steps, hi[ok] + 1, -1)
         years = (np.flatnonzero(np.cumsum(steps)[:-1] > 0) + first).tolist()
     starts, ends = chosen["start_date"].to_numpy(), chosen["end_date"].to_numpy()
+    year_lo, year_hi, ok = parse_partial_dates(pd.Series([str(y) for y in years], dtype=object))
+    for y, good in zip(years, ok):
+        if not good:
+            period_bounds(str(y))  # raises, as select(start=y) would
 
-    def in_year(year):  # as select(chosen, start=year, end=year)
-        lo, hi = period_bounds(str(year))
-        return (ends >= lo.to_datetime64()) & (starts <= hi.to_datetime64())
+    def in_year(i):  # as select(chosen, start=years[i], end=years[i])
+        return (ends >= year_lo[i].to_datetime64()) & (starts <= year_hi[i].to_datetime64())
 
-    per_year = collapse_slices(chosen, actors, (in_year(y) for y in years), polarity=polarity)
+    per_year = collapse_slices(chosen, actors, (in_year(i) for i in range(len(years))), polarity=polarity)
     rows_by_actor = {a: [] for a in follow}
     for year, H in zip(years, per_year):
         H.graph["filters"] = describe_filters(start=str(year), end=str(year))

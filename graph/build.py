@@ -381,16 +381,17 @@ def collapse_slices(ties, actors=None, slices=(None,), *, directed=False, type_f
         inverse = inverse.ravel()
         summed = np.bincount(inverse, weights=weight[seq_rows], minlength=len(pair_keys))  # in tie order
         counts = np.bincount(inverse, minlength=len(pair_keys))
-        grouped = ids[seq_rows[np.argsort(inverse, kind="stable")]]
-        tie_lists = np.split(grouped, np.cumsum(counts)[:-1])
+        grouped = ids[seq_rows[np.argsort(inverse, kind="stable")]].tolist()
+        stops = np.cumsum(counts).tolist()
+        summed, n_ties = summed.tolist(), counts.tolist()
+        first_u, first_v = names[seq_u[first]].tolist(), names[seq_v[first]].tolist()
         edges = []
-        for p in np.argsort(first, kind="stable"):  # pairs in the order collapse() meets them
-            i = first[p]
-            w = float(summed[p])
-            found = tie_lists[p].tolist()
+        for p in np.argsort(first, kind="stable").tolist():  # pairs in the order collapse() meets them
+            found = grouped[stops[p] - n_ties[p]:stops[p]]
             found.sort()
-            edges.append((names[seq_u[i]], names[seq_v[i]],
-                          {"weight": w, "n_ties": int(counts[p]), "ties": found, "distance": 1.0 / w}))
+            w = summed[p]
+            edges.append((first_u[p], first_v[p],
+                          {"weight": w, "n_ties": n_ties[p], "ties": found, "distance": 1.0 / w}))
         H.add_edges_from(edges)
         yield H
 
