@@ -592,11 +592,15 @@ def read_ties(path):
     chk.flag(~start_ok & (frame["start"] != ""), "start",
              lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
     has_end = frame["end"] != ""
-    _, end_hi, end_ok = parse_partial_dates(frame["end"])
-    chk.flag(has_end & ~end_ok, "end",
-             lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
-    chk.flag(has_end & end_ok & start_ok & (end_hi < start_lo), "end",
-             lambda v: f"{v!r} is before start")
+    if has_end.any():  # an open-ended tie leaves end empty; often every one does
+        _, end_hi, end_ok = parse_partial_dates(frame["end"])
+        chk.flag(has_end & ~end_ok, "end",
+                 lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+        chk.flag(has_end & end_ok & start_ok & (end_hi < start_lo), "end",
+                 lambda v: f"{v!r} is before start")
+        end_date = end_hi.where(has_end, start_hi)
+    else:  # the dtype an all-empty column parses to, as when it was parsed
+        end_date = start_hi.astype(parse_partial_dates(pd.Series([""]))[1].dtype)
 
     directed, bad_bool = _parse_bool(frame["directed"])
     chk.flag(bad_bool & (frame["directed"] != ""), "directed",
@@ -611,7 +615,7 @@ def read_ties(path):
     rejected += chk.result()
     rejected.sort(key=lambda r: r["line"])
     frame = frame.assign(directed=directed, weight=weight, value=value,
-                         start_date=start_lo, end_date=end_hi.where(has_end, start_hi),
+                         start_date=start_lo, end_date=end_date,
                          file=_repeat(str(path), frame))
     frame["polarity"] = _fill_polarity(frame["polarity"], frame["type"], polarity_at, type_at)
     if chk.bad.any():
