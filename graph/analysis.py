@@ -451,7 +451,8 @@ def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=N
     def in_year(i):  # as select(chosen, start=years[i], end=years[i])
         return (ends >= year_lo[i].to_datetime64()) & (starts <= year_hi[i].to_datetime64())
 
-    per_year = collapse_slices(chosen, actors, (in_year(i) for i in range(len(years))), polarity=polarity)
+    per_year = collapse_slices(chosen, actors, (in_year(i) for i in range(len(years))), polarity=polarity,
+                               tie_ids=False)  # scores need weights only
     rows_by_actor = {a: [] for a in follow}
     for year, H in zip(years, per_year):
         H.graph["filters"] = describe_filters(start=str(year), end=str(year))

@@ -321,12 +321,14 @@ def _undirected_rows(ties):
 
 
 def collapse_slices(ties, actors=None, slices=(None,), *, directed=False, type_factors=None,
-                    polarity="cooperative"):
+                    polarity="cooperative", tie_ids=True):
     """Yield :func:`collapse_ties` of ``ties[mask]`` for each boolean row mask in ``slices``.
 
     The pair codes, tie order and counted weights are worked out once for the
     whole table, so many slices (a timeline's years) cost little more than
-    one. A mask of ``None`` stands for every row.
+    one. A mask of ``None`` stands for every row. With ``tie_ids=False``
+    edges carry ``weight``, ``n_ties`` and ``distance`` but no ``ties`` list
+    (for callers that only score the graph: a third faster).
 
     Examples
     --------
@@ -343,6 +345,8 @@ def collapse_slices(ties, actors=None, slices=(None,), *, directed=False, type_f
         ids = ties["id"].tolist()
         keys = ids if all(type(k) is str for k in ids) else [str(k) for k in ids]
         order = np.argsort(np.array(keys, dtype=object), kind="stable")  # collapse() walks ties by str(id)
+        place = np.empty(n, dtype=np.int64)
+        place[order] = np.arange(n)  # each row's place in that order
         ends, names = pd.factorize(np.concatenate([ties["source"].to_numpy(dtype=object),
                                                    ties["target"].to_numpy(dtype=object)]))
         names = np.asarray(names, dtype=object)
@@ -356,7 +360,11 @@ def collapse_slices(ties, actors=None, slices=(None,), *, directed=False, type_f
         if not n:
             yield H
             continue
-        rows = order if mask is None else order[np.asarray(mask, dtype=bool)[order]]
+        if mask is None:
+            rows = order
+        else:  # the slice's rows in id order, at a cost that grows with the slice, not the table
+            rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+            rows = rows[np.argsort(place[rows], kind="stable")]
         present = np.zeros(len(names), dtype=bool)
         present[src[rows]] = True
         present[tgt[rows]] = True
@@ -381,17 +389,22 @@ def collapse_slices(ties, actors=None, slices=(None,), *, directed=False, type_f
         inverse = inverse.ravel()
         summed = np.bincount(inverse, weights=weight[seq_rows], minlength=len(pair_keys))  # in tie order
         counts = np.bincount(inverse, minlength=len(pair_keys))
-        grouped = ids[seq_rows[np.argsort(inverse, kind="stable")]].tolist()
-        stops = np.cumsum(counts).tolist()
         summed, n_ties = summed.tolist(), counts.tolist()
         first_u, first_v = names[seq_u[first]].tolist(), names[seq_v[first]].tolist()
-        edges = []
-        for p in np.argsort(first, kind="stable").tolist():  # pairs in the order collapse() meets them
-            found = grouped[stops[p] - n_ties[p]:stops[p]]
-            found.sort()
-            w = summed[p]
-            edges.append((first_u[p], first_v[p],
-                          {"weight": w, "n_ties": n_ties[p], "ties": found, "distance": 1.0 / w}))
+        met = np.argsort(first, kind="stable").tolist()  # pairs in the order collapse() meets them
+        if tie_ids:
+            grouped = ids[seq_rows[np.argsort(inverse, kind="stable")]].tolist()
+            stops = np.cumsum(counts).tolist()
+            edges = []
+            for p in met:
+                found = grouped[stops[p] - n_ties[p]:stops[p]]
+                found.sort()
+                w = summed[p]
+                edges.append((first_u[p], first_v[p],
+                              {"weight": w, "n_ties": n_ties[p], "ties": found, "distance": 1.0 / w}))
+        else:
+            edges = [(first_u[p], first_v[p], {"weight": summed[p], "n_ties": n_ties[p],
+                                               "distance": 1.0 / summed[p]}) for p in met]
         H.add_edges_from(edges)
         yield H
 

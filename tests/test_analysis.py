@@ -325,8 +325,8 @@ def multigraph_route(monkeypatch):
         calls.append(len(ties))
         return collapse(build_graph(ties, actors), **options)
 
-    def collapse_slices(ties, actors=None, slices=(None,), **options):
-        for mask in slices:
+    def collapse_slices(ties, actors=None, slices=(None,), *, tie_ids=True, **options):
+        for mask in slices:  # with every tie id, whatever tie_ids asks: scores do not depend on them
             yield collapse_ties(ties if mask is None else ties[np.asarray(mask, dtype=bool)], actors, **options)
 
     monkeypatch.setattr(graph.build, "collapse_ties", collapse_ties)

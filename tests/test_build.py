@@ -272,3 +272,14 @@ def test_build_graph_plain_values_per_column_type():
     assert G.edges["B", "C", "t2"]["text"] is None and G.edges["B", "C", "t2"]["start_date"] == "1960-05-05"
     assert type(G.edges["A", "C", "t3"]["count"]) is int and G.edges["A", "C", "t3"]["start_date"] is pd.NaT
     assert same_multigraph(build_graph(ties.iloc[0:0]), reference_build_graph(ties.iloc[0:0]))
+
+
+def test_collapse_slices_without_tie_ids_keep_weights_and_order(ds):
+    masks = [None, (ds.ties["type"] == "military_exercise").to_numpy()]
+    for full, light in zip(collapse_slices(ds.ties, ds.actors, masks, polarity="all"),
+                           collapse_slices(ds.ties, ds.actors, masks, polarity="all", tie_ids=False)):
+        assert list(full.nodes(data=True)) == list(light.nodes(data=True))
+        assert [(u, v, {k: x for k, x in d.items() if k != "ties"}) for u, v, d in full.edges(data=True)] == \
+            list(light.edges(data=True))
+        assert all("ties" not in d for *_, d in light.edges(data=True))
+    assert sorted(light.edges) == [("JPN", "USA"), ("KOR", "USA")]
