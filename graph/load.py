@@ -12,6 +12,7 @@ import difflib
 import io
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +112,9 @@ def _decode(path):
 
 #: Files at least this big try the pyarrow reader first (tests set it to 0).
 FAST_MIN_BYTES = 1 << 20
+
+#: Tie tables with at least this many rows check their ids in a second thread (tests set it to 0).
+_THREAD_MIN_ROWS = 200_000
 
 
 def _read_table_fast(path, *, columns, required):
@@ -390,9 +394,10 @@ class _Checker:
             return f"{v!r} is not one of {', '.join(allowed)}{hint}"
         self.flag(bad, fld, reason)
 
-    def unique_ids(self, fld="id"):
+    def unique_ids(self, fld="id", first=None):
+        """Flag repeated ids; ``first`` is ``_first_rows`` of the column when worked out already."""
         col = self.frame[fld]
-        first = _first_rows(col)
+        first = _first_rows(col) if first is None else first
         dup = (first != np.arange(len(col))) & (col != "").to_numpy(dtype=bool)
         if dup.any():
             lines = self.frame["line"].to_numpy()
@@ -572,12 +577,33 @@ def read_ties(path):
     frame, rejected = _read_table(path, columns=TIE_COLUMNS, required=TIE_REQUIRED, what="ties")
     frame = frame[list(TIE_COLUMNS) + [c for c in frame.columns if c not in TIE_COLUMNS]]
     chk = _Checker(frame, path)
+    # Every value is parsed first and flagged after, in a fixed order (a row's reasons are listed
+    # in that order). On a big table the id check, the longest (a sort), runs in a second thread
+    # meanwhile: NumPy and Arrow let go of the GIL while they work.
+    pool = ThreadPoolExecutor(max_workers=1) if len(frame) >= _THREAD_MIN_ROWS else None
+    ids_first = pool.submit(_first_rows, frame["id"]) if pool else None
+    try:
+        # positions in the vocabularies: one pass each, and nothing more when every value is found
+        type_at = _positions(frame["type"], TIE_TYPES)
+        confidence_at = _positions(frame["confidence"], CONFIDENCE_LEVELS)
+        polarity_at = _positions(frame["polarity"], ("",) + POLARITIES)
+        start_lo, start_hi, start_ok = parse_partial_dates(frame["start"])
+        has_end = frame["end"] != ""
+        if has_end.any():  # an open-ended tie leaves end empty; often every one does
+            _, end_hi, end_ok = parse_partial_dates(frame["end"])
+            end_date = end_hi.where(has_end, start_hi)
+        else:  # the dtype an all-empty column parses to, as when it was parsed
+            end_date = start_hi.astype(parse_partial_dates(pd.Series([""]))[1].dtype)
+        directed, bad_bool = _parse_bool(frame["directed"])
+        weight = _parse_number(frame["weight"])
+        value = _parse_number(frame["value"])
+        first = ids_first.result() if pool else None
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+
     chk.required(TIE_REQUIRED)
-    chk.unique_ids()
-    # positions in the vocabularies: one pass each, and nothing more when every value is found
-    type_at = _positions(frame["type"], TIE_TYPES)
-    confidence_at = _positions(frame["confidence"], CONFIDENCE_LEVELS)
-    polarity_at = _positions(frame["polarity"], ("",) + POLARITIES)
+    chk.unique_ids(first=first)
     frame["confidence"] = _lower(frame["confidence"], confidence_at)
     frame["polarity"] = _lower(frame["polarity"], polarity_at)
     chk.vocabulary("type", TIE_TYPES, found=None if type_at is None else type_at >= 0)
@@ -587,28 +613,17 @@ def read_ties(path):
                    found=None if polarity_at is None else polarity_at >= 0)
     chk.flag((frame["source"] == frame["target"]) & (frame["source"] != ""), "target",
              lambda v: f"same actor as source ({v!r}); a tie needs two actors")
-
-    start_lo, start_hi, start_ok = parse_partial_dates(frame["start"])
     chk.flag(~start_ok & (frame["start"] != ""), "start",
              lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
-    has_end = frame["end"] != ""
-    if has_end.any():  # an open-ended tie leaves end empty; often every one does
-        _, end_hi, end_ok = parse_partial_dates(frame["end"])
+    if has_end.any():
         chk.flag(has_end & ~end_ok, "end",
                  lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
         chk.flag(has_end & end_ok & start_ok & (end_hi < start_lo), "end",
                  lambda v: f"{v!r} is before start")
-        end_date = end_hi.where(has_end, start_hi)
-    else:  # the dtype an all-empty column parses to, as when it was parsed
-        end_date = start_hi.astype(parse_partial_dates(pd.Series([""]))[1].dtype)
-
-    directed, bad_bool = _parse_bool(frame["directed"])
     chk.flag(bad_bool & (frame["directed"] != ""), "directed",
              lambda v: f"{v!r} is not a boolean (expected true or false)")
-    weight = _parse_number(frame["weight"])
     chk.flag((frame["weight"] != "") & ~(np.isfinite(weight) & (weight > 0)), "weight",
              lambda v: f"must be a number > 0, got {v!r}")
-    value = _parse_number(frame["value"])
     chk.flag((frame["value"] != "") & ~np.isfinite(value), "value",
              lambda v: f"must be a number, got {v!r}")
 

@@ -146,3 +146,22 @@ def test_weights_of_digits_and_points_fast_and_slow(tmp_path, monkeypatch):
         (6, "value"), (6, "weight"), (7, "value"), (7, "weight"), (8, "weight"), (9, "weight"), (10, "weight")]
     same(slow, fast)
     assert fast["weight"].tolist() == [1.0, 2.5, 0.5, 7.0, 12345678901234567890.5]
+
+
+@pytest.mark.parametrize("fast_min", [0, 1 << 40])
+def test_ids_checked_in_a_thread_give_the_same_answer(tmp_path, monkeypatch, fast_min):
+    ids = ["t1", "t2", "t1", "", "t3", "t2"]
+    body = HEADER + "\n".join(ROWS) + "\n" + "".join(
+        f"{i},PRK,RUS,Trade,2023,2022,TRUE,1,,,confirmed,d.txt,q,,\n" for i in ids)
+    path = tmp_path / "ties.csv"
+    path.write_text(body, encoding="utf-8")
+    monkeypatch.setattr(load, "FAST_MIN_BYTES", fast_min)
+    results = []
+    for threshold in (1 << 40, 0):
+        monkeypatch.setattr(load, "_THREAD_MIN_ROWS", threshold)
+        results.append(read_ties(path))
+    (plain, plain_rej), (threaded, threaded_rej) = results
+    assert plain_rej == threaded_rej
+    assert [(r["line"], r["field"]) for r in threaded_rej if r["field"] == "id"] == [
+        (7, "id"), (9, "id"), (10, "id"), (11, "id"), (12, "id"), (13, "id"), (14, "id")]
+    same(plain, threaded)
