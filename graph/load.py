@@ -156,9 +156,11 @@ def _parse_mapped(buf, pa, pcsv, required):
     """``(table, lines)`` of a mapped file for :func:`_read_table_fast`; ``(None, 0)`` to hand over."""
     start = 3 if buf.size >= 3 and buf[:3].to_pybytes() == b"\xef\xbb\xbf" else 0
     body = np.frombuffer(buf, dtype=np.uint8)[start:]
-    head = body[:65536].tobytes()
-    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 100 + 1:
+    head = body[:65536]
+    controls = np.count_nonzero((head < 9) | ((head > 13) & (head < 32)))
+    if (head == 0).any() or controls > len(head) // 100 + 1:
         return None, 0
+    head = head.tobytes()
     end = head.find(b"\n")
     if end < 0:  # no line end in the first 64 KiB: no table the fast path is for
         return None, 0
@@ -175,7 +177,7 @@ def _parse_mapped(buf, pa, pcsv, required):
     # csv-module path then reports the line
     table = pcsv.read_csv(
         pa.BufferReader(buf),
-        read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
+        read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 22),
         parse_options=pcsv.ParseOptions(newlines_in_values=False),
         convert_options=pcsv.ConvertOptions(column_types={h: pa.large_string() for h in header},
                                             strings_can_be_null=False,
@@ -377,7 +379,7 @@ class _Checker:
 
     def required(self, columns):
         for c in columns:
-            self.flag(self.frame[c] == "", c, "is empty; a value is required")
+            self.flag(_blank(self.frame[c]), c, "is empty; a value is required")
 
     def vocabulary(self, fld, allowed, *, optional=False, found=None):
         """Flag values not in ``allowed``; ``found`` (from :func:`_positions`) can tell they all are."""
@@ -398,7 +400,7 @@ class _Checker:
         """Flag repeated ids; ``first`` is ``_first_rows`` of the column when worked out already."""
         col = self.frame[fld]
         first = _first_rows(col) if first is None else first
-        dup = (first != np.arange(len(col))) & (col != "").to_numpy(dtype=bool)
+        dup = (first != np.arange(len(col))) & ~_blank(col)
         if dup.any():
             lines = self.frame["line"].to_numpy()
             idx = np.flatnonzero(dup)
@@ -452,6 +454,14 @@ def _codes(col):
     """``(codes, uniques)`` of a string Series: ``uniques[codes]`` is the column (no NaN in it)."""
     codes, uniques = pd.factorize(col, use_na_sentinel=False)
     return codes, list(uniques)
+
+
+def _blank(col):
+    """NumPy mask of the empty values of a string Series (one Arrow pass when Arrow-backed)."""
+    if isinstance(col.array, pd.arrays.ArrowStringArray):
+        import pyarrow.compute as pac
+        return pac.equal(_arrow(col), "").to_numpy(zero_copy_only=False)
+    return (col == "").to_numpy(dtype=bool)
 
 
 def _positions(col, words):
@@ -588,7 +598,7 @@ def read_ties(path):
         confidence_at = _positions(frame["confidence"], CONFIDENCE_LEVELS)
         polarity_at = _positions(frame["polarity"], ("",) + POLARITIES)
         start_lo, start_hi, start_ok = parse_partial_dates(frame["start"])
-        has_end = frame["end"] != ""
+        has_end = ~_blank(frame["end"])
         if has_end.any():  # an open-ended tie leaves end empty; often every one does
             _, end_hi, end_ok = parse_partial_dates(frame["end"])
             end_date = end_hi.where(has_end, start_hi)
@@ -611,20 +621,20 @@ def read_ties(path):
                    found=None if confidence_at is None else confidence_at >= 0)
     chk.vocabulary("polarity", POLARITIES, optional=True,
                    found=None if polarity_at is None else polarity_at >= 0)
-    chk.flag((frame["source"] == frame["target"]) & (frame["source"] != ""), "target",
+    chk.flag((frame["source"] == frame["target"]).to_numpy(dtype=bool) & ~_blank(frame["source"]), "target",
              lambda v: f"same actor as source ({v!r}); a tie needs two actors")
-    chk.flag(~start_ok & (frame["start"] != ""), "start",
+    chk.flag(~start_ok.to_numpy(dtype=bool) & ~_blank(frame["start"]), "start",
              lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
     if has_end.any():
         chk.flag(has_end & ~end_ok, "end",
                  lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
         chk.flag(has_end & end_ok & start_ok & (end_hi < start_lo), "end",
                  lambda v: f"{v!r} is before start")
-    chk.flag(bad_bool & (frame["directed"] != ""), "directed",
+    chk.flag(bad_bool.to_numpy(dtype=bool) & ~_blank(frame["directed"]), "directed",
              lambda v: f"{v!r} is not a boolean (expected true or false)")
-    chk.flag((frame["weight"] != "") & ~(np.isfinite(weight) & (weight > 0)), "weight",
+    chk.flag(~_blank(frame["weight"]) & ~(np.isfinite(weight) & (weight > 0)).to_numpy(), "weight",
              lambda v: f"must be a number > 0, got {v!r}")
-    chk.flag((frame["value"] != "") & ~np.isfinite(value), "value",
+    chk.flag(~_blank(frame["value"]) & ~np.isfinite(value).to_numpy(), "value",
              lambda v: f"must be a number, got {v!r}")
 
     rejected += chk.result()
