@@ -588,10 +588,12 @@ def read_ties(path):
     frame = frame[list(TIE_COLUMNS) + [c for c in frame.columns if c not in TIE_COLUMNS]]
     chk = _Checker(frame, path)
     # Every value is parsed first and flagged after, in a fixed order (a row's reasons are listed
-    # in that order). On a big table the id check, the longest (a sort), runs in a second thread
-    # meanwhile: NumPy and Arrow let go of the GIL while they work.
+    # in that order). On a big table the id check (a sort) and the numbers are worked out in a
+    # second thread meanwhile: NumPy and Arrow let go of the GIL while they work.
     pool = ThreadPoolExecutor(max_workers=1) if len(frame) >= _THREAD_MIN_ROWS else None
-    ids_first = pool.submit(_first_rows, frame["id"]) if pool else None
+    if pool:
+        ids_first = pool.submit(_first_rows, frame["id"])
+        numbers = pool.submit(lambda w, v: (_parse_number(w), _parse_number(v)), frame["weight"], frame["value"])
     try:
         # positions in the vocabularies: one pass each, and nothing more when every value is found
         type_at = _positions(frame["type"], TIE_TYPES)
@@ -605,9 +607,10 @@ def read_ties(path):
         else:  # the dtype an all-empty column parses to, as when it was parsed
             end_date = start_hi.astype(parse_partial_dates(pd.Series([""]))[1].dtype)
         directed, bad_bool = _parse_bool(frame["directed"])
-        weight = _parse_number(frame["weight"])
-        value = _parse_number(frame["value"])
-        first = ids_first.result() if pool else None
+        if pool:
+            first, (weight, value) = ids_first.result(), numbers.result()
+        else:
+            first, weight, value = None, _parse_number(frame["weight"]), _parse_number(frame["value"])
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
