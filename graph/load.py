@@ -361,6 +361,7 @@ class _Checker:
     def __init__(self, frame, path):
         self.frame, self.path = frame, path
         self.bad = np.zeros(len(frame), dtype=bool)
+        self._blank = {}
         self.errors = []
 
     def flag(self, mask, fld, reason):
@@ -377,9 +378,15 @@ class _Checker:
             text = reason(value) if callable(reason) else reason
             self.errors.append((int(line), _rej(self.path, line, rid, fld, text)))
 
+    def blank(self, fld):
+        """Mask of the empty values of a column (worked out once: lower-casing keeps it)."""
+        if fld not in self._blank:
+            self._blank[fld] = _blank(self.frame[fld])
+        return self._blank[fld]
+
     def required(self, columns):
         for c in columns:
-            self.flag(_blank(self.frame[c]), c, "is empty; a value is required")
+            self.flag(self.blank(c), c, "is empty; a value is required")
 
     def vocabulary(self, fld, allowed, *, optional=False, found=None):
         """Flag values not in ``allowed``; ``found`` (from :func:`_positions`) can tell they all are."""
@@ -400,7 +407,7 @@ class _Checker:
         """Flag repeated ids; ``first`` is ``_first_rows`` of the column when worked out already."""
         col = self.frame[fld]
         first = _first_rows(col) if first is None else first
-        dup = (first != np.arange(len(col))) & ~_blank(col)
+        dup = (first != np.arange(len(col))) & ~self.blank(fld)
         if dup.any():
             lines = self.frame["line"].to_numpy()
             idx = np.flatnonzero(dup)
@@ -600,7 +607,7 @@ def read_ties(path):
         confidence_at = _positions(frame["confidence"], CONFIDENCE_LEVELS)
         polarity_at = _positions(frame["polarity"], ("",) + POLARITIES)
         start_lo, start_hi, start_ok = parse_partial_dates(frame["start"])
-        has_end = ~_blank(frame["end"])
+        has_end = ~chk.blank("end")
         if has_end.any():  # an open-ended tie leaves end empty; often every one does
             _, end_hi, end_ok = parse_partial_dates(frame["end"])
             end_date = end_hi.where(has_end, start_hi)
@@ -624,20 +631,20 @@ def read_ties(path):
                    found=None if confidence_at is None else confidence_at >= 0)
     chk.vocabulary("polarity", POLARITIES, optional=True,
                    found=None if polarity_at is None else polarity_at >= 0)
-    chk.flag((frame["source"] == frame["target"]).to_numpy(dtype=bool) & ~_blank(frame["source"]), "target",
+    chk.flag((frame["source"] == frame["target"]).to_numpy(dtype=bool) & ~chk.blank("source"), "target",
              lambda v: f"same actor as source ({v!r}); a tie needs two actors")
-    chk.flag(~start_ok.to_numpy(dtype=bool) & ~_blank(frame["start"]), "start",
+    chk.flag(~start_ok.to_numpy(dtype=bool) & ~chk.blank("start"), "start",
              lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
     if has_end.any():
         chk.flag(has_end & ~end_ok, "end",
                  lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
         chk.flag(has_end & end_ok & start_ok & (end_hi < start_lo), "end",
                  lambda v: f"{v!r} is before start")
-    chk.flag(bad_bool.to_numpy(dtype=bool) & ~_blank(frame["directed"]), "directed",
+    chk.flag(bad_bool.to_numpy(dtype=bool) & ~chk.blank("directed"), "directed",
              lambda v: f"{v!r} is not a boolean (expected true or false)")
-    chk.flag(~_blank(frame["weight"]) & ~(np.isfinite(weight) & (weight > 0)).to_numpy(), "weight",
+    chk.flag(~chk.blank("weight") & ~(np.isfinite(weight) & (weight > 0)).to_numpy(), "weight",
              lambda v: f"must be a number > 0, got {v!r}")
-    chk.flag(~_blank(frame["value"]) & ~np.isfinite(value).to_numpy(), "value",
+    chk.flag(~chk.blank("value") & ~np.isfinite(value).to_numpy(), "value",
              lambda v: f"must be a number, got {v!r}")
 
     rejected += chk.result()
@@ -669,17 +676,19 @@ def _fill_polarity(polarity, types, polarity_at=None, type_at=None):
     if isinstance(polarity.array, pd.arrays.ArrowStringArray):
         import pyarrow as pa
         if polarity_at is not None and type_at is not None and (polarity_at >= 0).all():
-            codes, uniques = polarity_at, ["", *POLARITIES]
-            adversarial = np.array([t in ADVERSARIAL_TYPES for t in TIE_TYPES] + [False])[type_at]
+            codes, uniques, type_codes, type_uniques = polarity_at, ["", *POLARITIES], type_at, TIE_TYPES
         else:
             codes, uniques = _codes(polarity)  # few distinct values: pick by index
             type_codes, type_uniques = _codes(types)
-            adversarial = np.array([t in ADVERSARIAL_TYPES for t in type_uniques] + [False])[type_codes]
-        empty = np.array([v == "" for v in uniques] + [False])[codes]
-        words = pa.array([default_polarity("trade"), default_polarity("sanctions")] + uniques,
+        words = pa.array([default_polarity("trade"), default_polarity("sanctions")] + list(uniques),
                          type=pa.large_string())
-        pick = np.where(empty, adversarial.astype(np.int64), 2 + codes.astype(np.int64))
-        return pd.Series(_str_array(words.take(pa.array(pick))), index=polarity.index)
+        # the word for each (polarity, type) pair of codes, types shifted by one (-1: not found)
+        table = np.array([[2 + i] * (len(type_uniques) + 1) if v else
+                          [0] + [int(t in ADVERSARIAL_TYPES) for t in type_uniques]
+                          for i, v in enumerate(uniques)], dtype=np.int32).reshape(-1)
+        pair = codes.astype(np.int32) * np.int32(len(type_uniques) + 1) + type_codes.astype(np.int32)
+        pair += np.int32(1)
+        return pd.Series(_str_array(words.take(pa.array(table[pair]))), index=polarity.index)
     defaults = np.where(types.isin(ADVERSARIAL_TYPES), default_polarity("sanctions"),
                         default_polarity("trade"))
     return polarity.where(polarity != "", pd.Series(defaults, index=polarity.index))
