@@ -165,3 +165,22 @@ def test_ids_checked_in_a_thread_give_the_same_answer(tmp_path, monkeypatch, fas
     assert [(r["line"], r["field"]) for r in threaded_rej if r["field"] == "id"] == [
         (7, "id"), (9, "id"), (10, "id"), (11, "id"), (12, "id"), (13, "id"), (14, "id")]
     same(plain, threaded)
+
+
+@pytest.mark.parametrize("body, message", [
+    ((HEADER + ROWS[0] + "\n" + ROWS[1] + "\n").encode() + b"t9,PRK,RUS,trade,2023,,true,1,,,confirmed,d,caf\xe9,,\n",
+     "ties.csv:4: the file is not UTF-8 text (byte 0xe9"),
+    (HEADER.encode() + bytes(range(1, 9)) * 40 + b"\n", "this is a binary file"),
+])
+def test_fast_path_leaves_unreadable_files_to_the_careful_reader(tmp_path, monkeypatch, body, message):
+    """A mapped file that is not UTF-8 or looks binary gets the csv-module path's one-line error."""
+    from graph.errors import DatasetError
+    path = tmp_path / "ties.csv"
+    path.write_bytes(body)
+    errors = []
+    for fast_min in (1 << 40, 0):
+        monkeypatch.setattr(load, "FAST_MIN_BYTES", fast_min)
+        with pytest.raises(DatasetError) as info:
+            read_ties(path)
+        errors.append(str(info.value))
+    assert errors[0] == errors[1] and message in errors[1]
