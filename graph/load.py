@@ -600,7 +600,8 @@ def read_ties(path):
     pool = ThreadPoolExecutor(max_workers=1) if len(frame) >= _THREAD_MIN_ROWS else None
     if pool:
         ids_first = pool.submit(_first_rows, frame["id"])
-        numbers = pool.submit(lambda w, v: (_parse_number(w), _parse_number(v)), frame["weight"], frame["value"])
+        numbers = pool.submit(lambda w, v: (_parse_number(w), _parse_number(v)),
+                              frame["weight"], frame["value"])
     try:
         # positions in the vocabularies: one pass each, and nothing more when every value is found
         type_at = _positions(frame["type"], TIE_TYPES)

@@ -143,7 +143,8 @@ def test_weights_of_digits_and_points_fast_and_slow(tmp_path, monkeypatch):
     (slow, slow_rej), (fast, fast_rej) = both_paths(path, monkeypatch)
     assert slow_rej == fast_rej
     assert sorted({(r["line"], r["field"]) for r in fast_rej}) == [
-        (6, "value"), (6, "weight"), (7, "value"), (7, "weight"), (8, "weight"), (9, "weight"), (10, "weight")]
+        (6, "value"), (6, "weight"), (7, "value"), (7, "weight"),
+        (8, "weight"), (9, "weight"), (10, "weight")]
     same(slow, fast)
     assert fast["weight"].tolist() == [1.0, 2.5, 0.5, 7.0, 12345678901234567890.5]
 
@@ -168,7 +169,8 @@ def test_ids_checked_in_a_thread_give_the_same_answer(tmp_path, monkeypatch, fas
 
 
 @pytest.mark.parametrize("body, message", [
-    ((HEADER + ROWS[0] + "\n" + ROWS[1] + "\n").encode() + b"t9,PRK,RUS,trade,2023,,true,1,,,confirmed,d,caf\xe9,,\n",
+    ((HEADER + ROWS[0] + "\n" + ROWS[1] + "\n").encode()
+     + b"t9,PRK,RUS,trade,2023,,true,1,,,confirmed,d,caf\xe9,,\n",
      "ties.csv:4: the file is not UTF-8 text (byte 0xe9"),
     (HEADER.encode() + bytes(range(1, 9)) * 40 + b"\n", "this is a binary file"),
 ])
