@@ -54,14 +54,18 @@ def write_csv(path, header, rows, *, encoding="utf-8", newline="\n"):
     return path
 
 
+def write_dataset(d, ties=SMALL_TIES, actors=SMALL_ACTORS, documents=SMALL_DOCS):
+    """Write ties.csv, actors.csv and documents.csv into directory ``d`` and return it."""
+    write_csv(d / "ties.csv", TIE_HEADER, ties)
+    write_csv(d / "actors.csv", ["id", "name", "kind", "aliases", "group"], actors)
+    write_csv(d / "documents.csv", ["doc", "title", "publisher", "date", "author"], documents)
+    return d
+
+
 @pytest.fixture
 def dataset_dir(tmp_path):
     """A directory with ties.csv, actors.csv and documents.csv (7 ties, 6 actors, 2 docs)."""
-    d = tmp_path / "ds"
-    write_csv(d / "ties.csv", TIE_HEADER, SMALL_TIES)
-    write_csv(d / "actors.csv", ["id", "name", "kind", "aliases", "group"], SMALL_ACTORS)
-    write_csv(d / "documents.csv", ["doc", "title", "publisher", "date", "author"], SMALL_DOCS)
-    return d
+    return write_dataset(tmp_path / "ds")
 
 
 @pytest.fixture

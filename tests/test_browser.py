@@ -213,11 +213,8 @@ MERGE_TIES = [
 
 @pytest.fixture
 def merge_page(tmp_path):
-    from conftest import SMALL_ACTORS, SMALL_DOCS, TIE_HEADER, write_csv
-    d = tmp_path / "merge"
-    write_csv(d / "ties.csv", TIE_HEADER, MERGE_TIES)
-    write_csv(d / "actors.csv", ["id", "name", "kind", "aliases", "group"], SMALL_ACTORS)
-    write_csv(d / "documents.csv", ["doc", "title", "publisher", "date", "author"], SMALL_DOCS)
+    from conftest import write_dataset
+    d = write_dataset(tmp_path / "merge", MERGE_TIES)
     ds, G = _graph(d)
     return write_html(make_view(G, title="Merged", color_by="group"), tmp_path / "merge.html")
 

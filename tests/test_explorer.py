@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from conftest import SMALL_ACTORS, SMALL_DOCS, SMALL_TIES, TIE_HEADER, write_csv
+from conftest import SMALL_ACTORS, SMALL_DOCS, SMALL_TIES, write_dataset
 from explorer.elements import TYPE_COLORS, legend_entries, path_overlay, vis_elements
 from explorer.html import build_page, render_html, safe_json, write_html
 from explorer.image import render_svg
@@ -42,10 +42,7 @@ def hostile_dataset(root):
     actors[2][4] = "<b>axis</b>"
     docs = [list(r) for r in SMALL_DOCS]
     docs[0][1] = "<script>alert(7)</script> report"
-    write_csv(root / "ties.csv", TIE_HEADER, ties)
-    write_csv(root / "actors.csv", ["id", "name", "kind", "aliases", "group"], actors)
-    write_csv(root / "documents.csv", ["doc", "title", "publisher", "date", "author"], docs)
-    return root
+    return write_dataset(root, ties, actors, docs)
 
 
 @pytest.fixture
