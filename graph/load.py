@@ -138,7 +138,7 @@ def _read_table_fast(path, *, columns, required):
         return None
     try:  # mapped, not read into Python: Arrow parses it and NumPy counts its lines in place
         with pa.memory_map(str(path)) as mapped:
-            table, n_lines = _parse_mapped(mapped.read_buffer(), pa, pcsv, required)
+            table, n_lines = _parse_mapped(mapped.read_buffer(), pa, pcsv, columns, required)
     except (OSError, pa.ArrowException):
         return None
     if table is None or n_lines != table.num_rows + 1:  # blank lines or quoted newlines: csv
@@ -152,7 +152,7 @@ def _read_table_fast(path, *, columns, required):
     return frame, []
 
 
-def _parse_mapped(buf, pa, pcsv, required):
+def _parse_mapped(buf, pa, pcsv, columns, required):
     """``(table, lines)`` of a mapped file for :func:`_read_table_fast`; ``(None, 0)`` to hand over."""
     start = 3 if buf.size >= 3 and buf[:3].to_pybytes() == b"\xef\xbb\xbf" else 0
     body = np.frombuffer(buf, dtype=np.uint8)[start:]
@@ -171,6 +171,7 @@ def _parse_mapped(buf, pa, pcsv, required):
     if '"' in first:
         return None, 0
     header = [h.strip() for h in first.split(",")]
+    header = [h.lower() if h.lower() in columns else h for h in header]  # as _read_table does
     if len(set(header)) != len(header) or any(c not in header for c in required) or not all(header):
         return None, 0
     # Arrow checks that every value is UTF-8 (check_utf8): a file that is not raises, and the
@@ -206,14 +207,18 @@ def _read_table(path, *, columns, required, what):
     except StopIteration:
         raise DatasetError(f"{path}: the file is empty; a CSV with a header row is expected") from None
     header = [h.strip() for h in header]
+    header = [h.lower() if h.lower() in columns else h for h in header]  # "ID", "Source" are fine
     dupes = sorted({h for h in header if header.count(h) > 1 and h})
     if dupes:
         raise DatasetError(f"{path}:1: column {dupes[0]!r} appears more than once in the header")
     missing = [c for c in required if c not in header]
     if missing and len(missing) == len(required):
+        sep = next((name for char, name in ((";", "';'"), ("\t", "tabs"), ("|", "'|'"))
+                    if len(header) == 1 and char in header[0]), None)
+        hint = f" (it seems to be separated by {sep}; tiegraph reads comma-separated files)" if sep else ""
         raise DatasetError(
             f"{path}: this does not look like a CSV {what} table: the header row has none of the "
-            f"required columns ({', '.join(required)}); found {_shorten(','.join(header))!r}")
+            f"required columns ({', '.join(required)}); found {_shorten(','.join(header))!r}{hint}")
     if missing:
         raise DatasetError(f"{path}:1: missing required column{'s' if len(missing) > 1 else ''} "
                            f"{', '.join(missing)} (a {what} table needs {', '.join(required)})")

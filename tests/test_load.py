@@ -214,3 +214,18 @@ def test_numbers_do_not_depend_on_other_rows(tmp_path):
     assert ds.ties.loc[0, "weight"] == float(long) and ds.ties.loc[0, "value"] == float(long)
     assert ds.ties["weight"].dtype == "float64" and ds.ties["value"].dtype == "float64"
     assert sorted(r["field"] for r in ds.rejected) == ["value", "weight"]
+
+
+def test_header_names_are_case_insensitive(tmp_path):
+    header = [c.upper() if i % 2 else c.title() for i, c in enumerate(TIE_HEADER)]
+    ds = load_dataset([write_csv(tmp_path / "t.csv", header, SMALL_TIES[:2])])
+    assert ds.rejected == [] and list(ds.ties["id"]) == ["t1", "t2"]
+    assert ds.ties.loc[1, "type"] == "trade"
+
+
+@pytest.mark.parametrize("sep, name", [(";", "';'"), ("\t", "tabs")])
+def test_other_separators_are_named(tmp_path, sep, name):
+    path = tmp_path / "t.csv"
+    path.write_text(sep.join(TIE_HEADER) + "\n" + sep.join(SMALL_TIES[0]) + "\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match=f"separated by {name}; tiegraph reads comma-separated"):
+        load_dataset([path])

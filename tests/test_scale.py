@@ -186,3 +186,13 @@ def test_fast_path_leaves_unreadable_files_to_the_careful_reader(tmp_path, monke
             read_ties(path)
         errors.append(str(info.value))
     assert errors[0] == errors[1] and message in errors[1]
+
+
+def test_fast_path_equals_slow_path_with_capitalised_header(tmp_path, monkeypatch):
+    header = "ID,Source,Target,TYPE,Start,End,Directed,Weight,Value,Unit,Confidence,Doc,Quote,Polarity,Note,Extra\n"
+    path = tmp_path / "ties.csv"
+    path.write_text(header + "\n".join(r + ",x" for r in ROWS) + "\n", encoding="utf-8")
+    (slow, slow_rej), (fast, fast_rej) = both_paths(path, monkeypatch)
+    assert slow_rej == fast_rej
+    same(slow, fast)
+    assert "type" in fast.columns and "Extra" in fast.columns
