@@ -408,10 +408,8 @@ def render(session, out, fragment, element_id, title, size_by, color_by, path_en
            time_respecting, directed, image, seed, max_actors, min_weight, backbone, filters):
     """Draw the ties as an interactive page that works offline (one self-contained HTML file).
 
-    Every tie passing the filters is drawn, up to 2,000 actors and 20,000 ties;
-    above that the selection is cut or merged and the page says what was left
-    out (see --max-actors, --min-weight, --backbone). --polarity decides which
-    ties count for node size, blocs and --path (cooperative by default).
+    --polarity decides which ties count for node size, blocs and --path
+    (cooperative by default); every tie passing the other filters is drawn.
 
     Large selections are cut to what a browser can draw: --max-actors,
     --min-weight and --backbone choose how; with none of them and more than
