@@ -16,7 +16,7 @@ from functools import wraps
 import click
 
 from graph.errors import TiesError
-from graph.schema import CONFIDENCE_LEVELS, TIE_TYPES
+from graph.schema import CENTRALITY_METRICS, CONFIDENCE_LEVELS, TIE_TYPES
 
 __all__ = ["cli"]
 
@@ -45,6 +45,22 @@ class PartialDate(click.ParamType):
 
 
 DATE = PartialDate()
+
+
+class ArgText(click.ParamType):
+    """Text typed by the user (an actor name, a title), readable under any locale.
+
+    Under a non-UTF-8 locale Python hands over UTF-8 bytes as surrogate escapes
+    ("대한민국" arrives mangled); this undoes that once, for every command.
+    """
+
+    name = "TEXT"
+
+    def convert(self, value, param, ctx):
+        return str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+TEXT = ArgText()
 
 
 class Progress:
@@ -358,13 +374,6 @@ def summary(session, filters, fmt):
 
 # ---- explorer commands
 
-def _argv_text(text):
-    """Undo Python's surrogate escapes in an argument read under a non-UTF-8 locale (LC_ALL=C)."""
-    if text is None:
-        return None
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
 def _default_title(session):
     from pathlib import Path
     if not session.data_paths:
@@ -379,13 +388,12 @@ def _default_title(session):
               help="Write an HTML snippet (no <html>/<head>) to paste into a briefing.")
 @click.option("--id", "element_id", metavar="NAME",
               help="Element id of the fragment (default: derived from the content).")
-@click.option("--title", help="Page title (default: tiegraph — the dataset).")
-@click.option("--size-by", type=click.Choice(("degree", "strength", "betweenness", "closeness",
-                                              "eigenvector", "pagerank", "none")),
+@click.option("--title", type=TEXT, help="Page title (default: tiegraph — the dataset).")
+@click.option("--size-by", type=click.Choice(CENTRALITY_METRICS + ("none",)),
               default="pagerank", show_default=True, help="Centrality behind node size.")
 @click.option("--color-by", type=click.Choice(("community", "group", "none")), default="community",
               show_default=True, help="Node colour: seeded Louvain bloc, the actor's group, or one colour.")
-@click.option("--path", "path_ends", nargs=2, metavar="A B", help="Highlight how A reaches B.")
+@click.option("--path", "path_ends", nargs=2, type=TEXT, metavar="A B", help="Highlight how A reaches B.")
 @click.option("--strongest", is_flag=True, help="With --path: least total distance, not fewest hops.")
 @click.option("--k", "k", type=click.IntRange(min=1), default=1, show_default=True,
               help="With --path: list this many alternatives (the best is highlighted).")
@@ -439,7 +447,6 @@ def render(session, out, fragment, element_id, title, size_by, color_by, path_en
         raise click.UsageError("--strongest, --k, --time-respecting and --directed need --path A B")
     from explorer.view import make_view
     from graph.build import build_graph, describe_filters, select
-    title, path_ends = _argv_text(title), tuple(_argv_text(a) for a in path_ends or ())
     ds = session.dataset()
     with library_errors():
         from graph.prune import fit_for_drawing
@@ -564,7 +571,6 @@ def import_(session, kind, file, out, rejected_out, cow_codes, strict):
 
 # ---- analysis commands
 
-CENTRALITY_METRICS = ("degree", "strength", "betweenness", "closeness", "eigenvector", "pagerank")
 EXPORT_TO = ("graphml", "gexf", "json", "csv")
 
 
@@ -643,8 +649,8 @@ def communities(session, seed, filters, fmt):
 
 
 @cli.command()
-@click.argument("source", metavar="A")
-@click.argument("target", metavar="B")
+@click.argument("source", type=TEXT, metavar="A")
+@click.argument("target", type=TEXT, metavar="B")
 @click.option("--strongest", is_flag=True, help="Least total distance (1/weight) instead of fewest hops.")
 @click.option("--k", "k", type=click.IntRange(min=1), default=1, show_default=True,
               help="How many alternative paths, best first.")
@@ -689,7 +695,7 @@ def path(session, source, target, strongest, k, time_respecting, directed, show_
 
 
 @cli.command()
-@click.argument("actor")
+@click.argument("actor", type=TEXT)
 @click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True,
               help="Hops from the actor (direction ignored).")
 @click.option("--all-ties", "among", is_flag=True,
@@ -729,7 +735,7 @@ def neighbors(session, actor, depth, among, filters, fmt):
 
 @cli.command()
 @click.option("--metric", type=click.Choice(CENTRALITY_METRICS), default="degree", show_default=True)
-@click.option("--actor", "actor_names", multiple=True, metavar="A",
+@click.option("--actor", "actor_names", multiple=True, type=TEXT, metavar="A",
               help="Follow this actor (repeatable). Default: the top N by the metric overall.")
 @click.option("-n", "--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many actors to follow when no --actor is given.")

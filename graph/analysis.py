@@ -4,12 +4,11 @@ import math
 
 import networkx as nx
 
+from .schema import CENTRALITY_METRICS as METRICS  # one list for the CLI and the library
+
 __all__ = ["METRICS", "centrality_scores", "community_map", "centrality_table", "communities",
            "ego_network", "timeline", "timeline_wide", "parse_period", "diff", "diff_lines",
            "collapsed_selection"]
-
-#: Centrality metrics, in the order the ``all`` choice lists them.
-METRICS = ("degree", "strength", "betweenness", "closeness", "eigenvector", "pagerank")
 
 
 def _clean(scores):

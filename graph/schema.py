@@ -4,7 +4,7 @@ __all__ = [
     "TIE_COLUMNS", "TIE_REQUIRED", "ACTOR_COLUMNS", "ACTOR_REQUIRED",
     "DOCUMENT_COLUMNS", "DOCUMENT_REQUIRED", "TIE_TYPES", "CONFIDENCE_LEVELS",
     "CONFIDENCE_RANK", "ACTOR_KINDS", "POLARITIES", "ADVERSARIAL_TYPES",
-    "default_polarity", "confidence_at_least",
+    "default_polarity", "confidence_at_least", "CENTRALITY_METRICS",
 ]
 
 TIE_COLUMNS = ("id", "source", "target", "type", "start", "end", "directed", "weight",
@@ -29,6 +29,9 @@ CONFIDENCE_RANK = {level: i for i, level in enumerate(CONFIDENCE_LEVELS)}
 ACTOR_KINDS = ("state", "organization", "company", "armed_group", "person")
 POLARITIES = ("cooperative", "adversarial")
 ADVERSARIAL_TYPES = frozenset({"sanctions", "hostile_act"})
+
+#: Centrality metrics, in the order the ``all`` choice lists them.
+CENTRALITY_METRICS = ("degree", "strength", "betweenness", "closeness", "eigenvector", "pagerank")
 
 
 def default_polarity(tie_type):

@@ -146,3 +146,14 @@ def test_errors_go_to_stderr_in_a_real_process(tmp_path):
                            "summary"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.strip() == f"Error: {tmp_path / 'none.csv'}: no such file or directory"
+
+
+def test_actor_names_survive_an_ascii_locale(dataset_dir):
+    """Every command reads user-typed names through one click type, whatever the locale."""
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
+           "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--data", str(dataset_dir), "path",
+                           "대한민국", "DPRK", "--polarity", "all", "--format", "json"],
+                          env=env, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["paths"][0]["nodes"][0] == "KOR"
