@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .dataset import Dataset
 from .errors import DatasetError
 from .schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS, TIE_COLUMNS, default_polarity
 
@@ -362,7 +363,6 @@ def _documents(doc, title, publisher, path, date="", author=""):
 
 
 def _dataset(ties, actors, documents, rejected, path, notes):
-    from .load import Dataset
     rejected.sort(key=lambda r: r["line"])
     return Dataset(ties=ties.reset_index(drop=True), actors=actors.reset_index(drop=True),
                    documents=documents, rejected=rejected, sources=[str(path)], notes=notes)

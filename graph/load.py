@@ -13,44 +13,25 @@ import io
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .dataset import Dataset, Part, format_rejection
 from .errors import DatasetError
+from .sources import read_source, resolve_source
 from .schema import (ACTOR_COLUMNS, ACTOR_KINDS, ACTOR_REQUIRED, ADVERSARIAL_TYPES, CONFIDENCE_LEVELS,
                      DOCUMENT_COLUMNS, DOCUMENT_REQUIRED, POLARITIES, TIE_COLUMNS,
                      TIE_REQUIRED, TIE_TYPES, default_polarity)
 
-__all__ = ["Dataset", "load_dataset", "read_ties", "read_actors", "read_documents",
-           "bundled_data_dir", "format_rejection", "parse_partial_dates"]
+__all__ = ["Dataset", "Part", "load_dataset", "read_ties", "read_actors", "read_documents",
+           "check_ties", "check_actors", "check_documents", "bundled_data_dir", "format_rejection",
+           "parse_partial_dates"]
 
 _TRUE = {"true", "yes", "y", "t", "1"}
 _FALSE = {"false", "no", "n", "f", "0"}
 _DATE_RE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """Ties, actors and documents loaded together, with the rows that were set aside.
-
-    ``ties`` has the columns of ``data/ties.csv`` (types parsed; ``polarity``
-    filled with the type's default), plus ``start_date``/``end_date`` (the first
-    and last day the tie covers), ``file`` and ``line`` (where it came from).
-    ``rejected`` lists dicts with ``file``, ``line``, ``id``, ``field``, ``reason``.
-    ``notes`` are sentences from importers about source rows that make no tie by
-    the source's own definition (a trade flow of 0), so that nothing is left out
-    unsaid.
-    """
-
-    ties: pd.DataFrame
-    actors: pd.DataFrame
-    documents: pd.DataFrame
-    rejected: list = field(default_factory=list)
-    sources: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
 
 
 def bundled_data_dir():
@@ -74,18 +55,6 @@ def bundled_data_dir():
             return path
     raise DatasetError("the bundled dataset was not found (looked in "
                        + ", ".join(str(p) for p in candidates) + "); pass --data PATH")
-
-
-def format_rejection(r):
-    """Return one rejected row as ``file:line: id: field: reason``.
-
-    Examples
-    --------
-    >>> format_rejection({"file": "t.csv", "line": 3, "id": "t1", "field": "weight",
-    ...                   "reason": "must be a number > 0, got '-1'"})
-    "t.csv:3: t1: weight: must be a number > 0, got '-1'"
-    """
-    return f"{r['file']}:{r['line']}: {r['id'] or '-'}: {r['field']}: {r['reason']}"
 
 
 # --------------------------------------------------------------------------- reading
@@ -597,6 +566,23 @@ def read_ties(path):
         required column.
     """
     frame, rejected = _read_table(path, columns=TIE_COLUMNS, required=TIE_REQUIRED, what="ties")
+    return check_ties(frame, path, rejected)
+
+
+def check_ties(frame, path, rejected=()):
+    """Check a table of tie strings (as read from any format) and parse its types.
+
+    ``frame`` holds stripped strings in the tie columns (missing optional
+    columns may be absent) and a ``line`` column; ``path`` is the place named
+    in rejections and kept in the ``file`` column (``file``, or
+    ``file:sheet`` for a spreadsheet). ``rejected`` are the reader's own
+    rejections, returned first. Returns ``(ties, rejected)`` as
+    :func:`read_ties`.
+    """
+    rejected = list(rejected)
+    for c in TIE_COLUMNS:
+        if c not in frame.columns:
+            frame = frame.assign(**{c: ""})
     frame = frame[list(TIE_COLUMNS) + [c for c in frame.columns if c not in TIE_COLUMNS]]
     chk = _Checker(frame, path)
     # Every value is parsed first and flagged after, in a fixed order (a row's reasons are listed
@@ -703,6 +689,15 @@ def _fill_polarity(polarity, types, polarity_at=None, type_at=None):
 def read_actors(path):
     """Read and check an actors CSV; returns ``(actors, rejected)``."""
     frame, rejected = _read_table(path, columns=ACTOR_COLUMNS, required=ACTOR_REQUIRED, what="actors")
+    return check_actors(frame, path, rejected)
+
+
+def check_actors(frame, path, rejected=()):
+    """Check a table of actor strings (any format); returns ``(actors, rejected)``."""
+    rejected = list(rejected)
+    for c in ACTOR_COLUMNS:
+        if c not in frame.columns:
+            frame = frame.assign(**{c: ""})
     chk = _Checker(frame, path)
     chk.required(ACTOR_REQUIRED)
     chk.unique_ids()
@@ -717,6 +712,15 @@ def read_documents(path):
     """Read and check a documents CSV; returns ``(documents, rejected)``."""
     frame, rejected = _read_table(path, columns=DOCUMENT_COLUMNS, required=DOCUMENT_REQUIRED,
                                   what="documents")
+    return check_documents(frame, path, rejected)
+
+
+def check_documents(frame, path, rejected=()):
+    """Check a table of document strings (any format); returns ``(documents, rejected)``."""
+    rejected = list(rejected)
+    for c in DOCUMENT_COLUMNS:
+        if c not in frame.columns:
+            frame = frame.assign(**{c: ""})
     chk = _Checker(frame, path)
     chk.required(DOCUMENT_REQUIRED)
     chk.unique_ids("doc")
@@ -726,20 +730,6 @@ def read_documents(path):
 
 
 # --------------------------------------------------------------------------- merging
-
-def _resolve_spec(spec):
-    """Return ``(ties_path, actors_path|None, documents_path|None)`` for one --data value."""
-    path = Path(spec)
-    if path.is_dir():
-        ties = path / "ties.csv"
-        if not ties.is_file():
-            raise DatasetError(f"{path}: directory has no ties.csv")
-        opt = [path / n for n in ("actors.csv", "documents.csv")]
-        return ties, *(p if p.is_file() else None for p in opt)
-    if not path.exists():
-        raise DatasetError(f"{path}: no such file or directory")
-    return path, None, None
-
 
 def _merge_tables(frames, key):
     frames = [f for f in frames if len(f)]
@@ -800,34 +790,19 @@ def load_dataset(paths=None, *, progress=None):
     loaded = set()
     for i, spec in enumerate(specs):
         report(f"loading {spec}", i)
-        imported = _import_spec(spec, progress=progress)
-        if imported is not None:  # KIND:FILE, e.g. sipri:trade_register.csv
-            ties_path = Path(imported.sources[0])
-            if ties_path.resolve() in loaded:
-                raise DatasetError(f"{ties_path}: the same ties file is given twice")
-            loaded.add(ties_path.resolve())
-            rejected += imported.rejected
-            notes += imported.notes
-            actor_frames.append(imported.actors)
-            doc_frames.append(imported.documents)
-            parts.append((ties_path, imported.ties, True, True))
-            continue
-        ties_path, actors_path, docs_path = _resolve_spec(spec)
-        if ties_path.resolve() in loaded:
-            raise DatasetError(f"{ties_path}: the same ties file is given twice")
-        loaded.add(ties_path.resolve())
-        ties, rej = read_ties(ties_path)
-        rejected += rej
-        actors = docs = None
-        if actors_path:
-            actors, rej = read_actors(actors_path)
-            rejected += rej
-            actor_frames.append(actors)
-        if docs_path:
-            docs, rej = read_documents(docs_path)
-            rejected += rej
-            doc_frames.append(docs)
-        parts.append((ties_path, ties, actors is not None, docs is not None))
+        source = resolve_source(spec)
+        ties_file = source.path / "ties.csv" if source.reader == "dir" else source.path
+        if ties_file.resolve() in loaded:
+            raise DatasetError(f"{ties_file}: the same ties file is given twice")
+        loaded.add(ties_file.resolve())
+        part = _read_part(source, progress=progress)
+        rejected += part.rejected
+        notes += part.notes
+        if part.actors is not None:
+            actor_frames.append(part.actors)
+        if part.documents is not None:
+            doc_frames.append(part.documents)
+        parts.append((part.label, part.ties, part.actors is not None, part.documents is not None))
 
     if len(parts) > 1:  # ids unique across files (within a file, read_ties checks them)
         all_ids = pd.concat([ties["id"] for _, ties, _, _ in parts], ignore_index=True)
@@ -878,19 +853,37 @@ def load_dataset(paths=None, *, progress=None):
                    rejected=rejected, sources=[str(s) for s in specs], notes=notes)
 
 
-def _import_spec(spec, progress=None):
-    """Import ``KIND:FILE`` (a public dataset, see graph.importers); None for other specs."""
-    text = str(spec)
-    kind, sep, rest = text.partition(":")
-    if not sep or len(kind) < 2 or not kind.replace("-", "").isalpha() or Path(text).exists():
-        return None
-    from .importers import KINDS, import_dataset  # lazily: country libraries load slowly
-    if kind not in KINDS:
-        raise DatasetError(f"{text}: unknown dataset kind {kind!r} before ':'; "
-                           f"known kinds: {', '.join(sorted(KINDS))}")
-    if not Path(rest).exists():
-        raise DatasetError(f"{rest}: no such file (from --data {text})")
-    return import_dataset(kind, rest, progress=progress)
+def _read_part(source, *, progress=None):
+    """Read one resolved source into a checked :class:`Part` (CSV here; others via graph.sources)."""
+    if source.reader == "dir":
+        ties_path = source.path / "ties.csv"
+        actors_path, docs_path = (source.path / n for n in ("actors.csv", "documents.csv"))
+        ties, rejected = read_ties(ties_path)
+        actors = docs = None
+        if actors_path.is_file():
+            actors, rej = read_actors(actors_path)
+            rejected += rej
+        if docs_path.is_file():
+            docs, rej = read_documents(docs_path)
+            rejected += rej
+        return Part(label=str(ties_path), ties=ties, actors=actors, documents=docs,
+                    rejected=rejected, checked=True)
+    if source.reader == "csv":
+        ties, rejected = read_ties(source.path)
+        return Part(label=str(source.path), ties=ties, rejected=rejected, checked=True)
+    part = read_source(source, progress=progress)
+    if part.checked:
+        return part
+    ties, rejected = check_ties(part.ties, part.label, part.rejected)
+    actors = documents = None
+    if part.actors is not None:
+        actors, rej = check_actors(part.actors, part.actors.attrs.get("place", part.label))
+        rejected += rej
+    if part.documents is not None:
+        documents, rej = check_documents(part.documents, part.documents.attrs.get("place", part.label))
+        rejected += rej
+    return Part(label=part.label, ties=ties, actors=actors, documents=documents, rejected=rejected,
+                notes=part.notes, checked=True)
 
 
 def _unknown(what, value, known):

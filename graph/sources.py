@@ -1,0 +1,124 @@
+"""What a ``--data`` value points at, and which reader reads it: decided in one place.
+
+A value is one of
+
+* a directory holding ``ties.csv`` (and optionally ``actors.csv``, ``documents.csv``);
+* a single file, read by its suffix: ``.csv`` (and anything unknown) as a
+  ties CSV; the other formats in :data:`SUFFIXES` by their readers;
+* ``FORMAT:FILE`` to name the format whatever the suffix (``csv:ties.txt``);
+* ``KIND:FILE`` for a public dataset in its publisher's layout
+  (``sipri:trade_register.csv``), converted by :mod:`graph.importers`.
+
+:func:`resolve_source` only looks at names and the file system; readers are
+imported when a source is read (:func:`read_source`), so that neither this
+module nor :mod:`graph.load` imports the heavy ones before they are needed.
+Readers return a :class:`~graph.dataset.Part`; none of them imports
+:mod:`graph.load`, which merges and checks the parts.
+"""
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DatasetError
+
+__all__ = ["Source", "SUFFIXES", "FORMATS", "IMPORT_KINDS", "resolve_source", "read_source"]
+
+#: File suffix → format name.
+SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx",
+            ".gexf": "gexf", ".graphml": "graphml", ".json": "json"}
+
+#: Format name → ``module:function`` reading it into a Part (``csv``/``dir`` are graph.load's own).
+FORMATS = {"csv": None, "dir": None}
+
+#: Public-dataset kinds accepted before ``:`` (``sipri:FILE``); see graph.importers.
+IMPORT_KINDS = ("sipri", "atop", "cow-trade", "icews", "gdelt")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One resolved ``--data`` value: ``reader`` is a format name, ``dir`` or an import kind."""
+
+    spec: str
+    reader: str
+    path: Path
+
+
+def _prefixed(text):
+    """``(prefix, rest)`` for ``NAME:REST`` where NAME looks like a kind or format; else None."""
+    kind, sep, rest = text.partition(":")
+    if not sep or len(kind) < 2 or not kind.replace("-", "").isalpha():
+        return None
+    return kind.lower(), rest
+
+
+def resolve_source(spec):
+    """Return the :class:`Source` for one ``--data`` value.
+
+    Raises
+    ------
+    DatasetError
+        If the path does not exist, a directory has no tie table, or the
+        prefix before ``:`` is neither a known format nor a dataset kind.
+
+    Examples
+    --------
+    >>> resolve_source(bundled := __import__("graph.load", fromlist=["x"]).bundled_data_dir()).reader
+    'dir'
+    >>> resolve_source("nowhere.csv")
+    Traceback (most recent call last):
+    ...
+    graph.errors.DatasetError: nowhere.csv: no such file or directory
+    """
+    text = str(spec)
+    path = Path(text)
+    pre = None if path.exists() else _prefixed(text)
+    if pre is not None:
+        kind, rest = pre
+        if kind in IMPORT_KINDS or kind in FORMATS or kind in SUFFIXES.values():
+            if not Path(rest).exists():
+                raise DatasetError(f"{rest}: no such file (from --data {text})")
+            if kind in IMPORT_KINDS or Path(rest).is_file():
+                return Source(text, kind, Path(rest))
+            path = Path(rest)
+            return _directory(text, path, kind)
+        raise DatasetError(f"{text}: unknown dataset kind {kind!r} before ':'; known kinds: "
+                           f"{', '.join(sorted(IMPORT_KINDS))}; known formats: "
+                           f"{', '.join(sorted(set(SUFFIXES.values())))}")
+    if path.is_dir():
+        return _directory(text, path, None)
+    if not path.exists():
+        raise DatasetError(f"{path}: no such file or directory")
+    reader = SUFFIXES.get(path.suffix.lower(), "csv")
+    return Source(text, reader if reader in FORMATS else "csv", path)
+
+
+def _directory(text, path, fmt):
+    if fmt in (None, "csv") and (path / "ties.csv").is_file():
+        return Source(text, "dir", path)
+    if fmt in (None, "parquet") and "parquet" in FORMATS and \
+            ((path / "ties.parquet").is_file() or any(path.glob("*.parquet"))):
+        return Source(text, "parquet", path)
+    raise DatasetError(f"{path}: directory has no ties.csv")
+
+
+def read_source(source, *, progress=None, cow_codes=None):
+    """Read a resolved source other than a CSV file or directory into a :class:`Part`.
+
+    Raises
+    ------
+    DatasetError
+        If the source cannot be read.
+    """
+    if source.reader in IMPORT_KINDS:
+        from .importers import import_dataset
+        from .dataset import Part
+        ds = import_dataset(source.reader, source.path, cow_codes=cow_codes, progress=progress)
+        return Part(label=str(ds.sources[0] if ds.sources else source.path), ties=ds.ties,
+                    actors=ds.actors, documents=ds.documents, rejected=list(ds.rejected),
+                    notes=list(ds.notes), checked=True)
+    target = FORMATS.get(source.reader)
+    if not target:
+        raise DatasetError(f"{source.spec}: reading {source.reader} files is not supported")
+    module, _, func = target.partition(":")
+    return getattr(importlib.import_module(module), func)(source.path, progress=progress)
