@@ -197,6 +197,30 @@ def library_errors():
         raise
 
 
+@contextmanager
+def output_errors(path):
+    """Turn a failure to write ``path`` into ``Error: cannot write PATH: reason`` and exit 1."""
+    try:
+        yield
+    except OSError as ex:
+        reason = ex.strerror or str(ex)
+        raise click.ClickException(f"cannot write {path}: {reason}") from ex
+
+
+def write_output(path, data):
+    """Write text or bytes to ``path`` atomically ('-': stdout), with output errors as one line."""
+    if path == "-":
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    from graph.files import write_atomic
+    with output_errors(path):
+        write_atomic(path, data)
+
+
 def filter_options(func):
     """Add the common filters; the command receives them as ``filters`` (a dict)."""
     options = [
@@ -539,24 +563,25 @@ def import_(session, kind, file, out, rejected_out, cow_codes, strict):
         tiegraph --data data --data sipri/ path PRK UKR
         tiegraph import cow-trade cow_trade.csv --rejected rejected.csv > ties.csv
     """
-    import os
     from graph.importers import import_dataset, tie_table
     from graph.schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS
     with library_errors(), session.progress() as progress:
         ds = import_dataset(kind, file, cow_codes=cow_codes, progress=progress)
         table = tie_table(ds.ties)
     if out:
-        os.makedirs(out, exist_ok=True)
-        table.to_csv(os.path.join(out, "ties.csv"), index=False, lineterminator="\n")
-        ds.actors[list(ACTOR_COLUMNS)].to_csv(os.path.join(out, "actors.csv"), index=False,
-                                               lineterminator="\n")
-        ds.documents[list(DOCUMENT_COLUMNS)].to_csv(os.path.join(out, "documents.csv"), index=False,
-                                                     lineterminator="\n")
+        from graph.files import atomic_files
+        tables = {"ties.csv": table, "actors.csv": ds.actors[list(ACTOR_COLUMNS)],
+                  "documents.csv": ds.documents[list(DOCUMENT_COLUMNS)]}
+        with output_errors(out), atomic_files(out, tables) as temps:
+            for name, frame in tables.items():
+                frame.to_csv(temps[name], index=False, lineterminator="\n")
     else:
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     if rejected_out:
-        with open(rejected_out, "w", encoding="utf-8", newline="") as fh:
-            emit(ds.rejected, "csv", columns=["file", "line", "id", "field", "reason"], out=fh)
+        import io
+        buf = io.StringIO()
+        emit(ds.rejected, "csv", columns=["file", "line", "id", "field", "reason"], out=buf)
+        write_output(rejected_out, buf.getvalue())
     for note in ds.notes:
         session.info(f"{file}: {note}")
     if ds.rejected:
@@ -860,11 +885,7 @@ def export(session, to, out, filters):
         G = build_graph(select(ds.ties, **filters), ds.actors, documents=ds.documents,
                         include_isolates=not any(filters.values()))
         text = export_graph(G, to)
-    if out == "-":
-        click.echo(text, nl=False)
-    else:
-        with open(out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+    write_output(out, text)
     session.info(f"exported {G.number_of_edges()} ties among {G.number_of_nodes()} actors as {to}"
                  + ("" if out == "-" else f" to {out}"))
 

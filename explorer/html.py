@@ -291,9 +291,6 @@ var vis = module.exports;
 
 
 def write_html(page, path, *, fragment=False, element_id=None):
-    """Write :func:`render_html` to ``path`` as UTF-8 with ``\\n`` line ends; return the path."""
-    text = render_html(page, fragment=fragment, element_id=element_id)
-    path = Path(path)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    return path
+    """Write :func:`render_html` to ``path`` atomically, as UTF-8 with ``\\n`` line ends; return the path."""
+    from graph.files import write_atomic
+    return write_atomic(Path(path), render_html(page, fragment=fragment, element_id=element_id))
