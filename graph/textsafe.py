@@ -1,0 +1,88 @@
+"""Text from data is untrusted: the rules every output applies to it, in one place.
+
+* **XML/SVG** cannot carry C0 control characters other than tab, line feed
+  and carriage return (nor U+FFFE/U+FFFF or lone surrogates): such text is
+  refused at load (``control character U+001B``), and writers check again
+  with :func:`xml_illegal` for graphs built by hand.
+* **CSV/XLSX** cells that a spreadsheet would run as a formula (starting with
+  ``=``, ``+``, ``-``, ``@``, tab or carriage return) are neutralised with a
+  leading apostrophe by :func:`neutralise_cell`; tiegraph's readers undo
+  exactly that with :func:`restore_cell`, so a round trip is exact. Plain
+  numbers (``-3.5``) are left alone.
+* **Terminals** get control and bidirectional-override characters shown as
+  escapes (``\\x1b``, ``\\u202e``) by :func:`terminal_safe`.
+"""
+
+import re
+
+__all__ = ["XML_ILLEGAL_RE", "xml_illegal", "neutralise_cell", "restore_cell", "terminal_safe",
+           "FORMULA_START"]
+
+#: Characters XML 1.0 cannot hold.
+XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+#: First characters that make a spreadsheet cell a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_NEUTRALISE_RE = re.compile("^'*[=+\\-@\t\r]")
+_RESTORE_RE = re.compile("^'(?='*[=+\\-@\t\r])")
+_NUMBER_RE = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
+
+# C0, DEL, C1, and the bidirectional controls (embeddings, overrides, isolates, marks)
+_TERMINAL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                          "\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+
+
+def xml_illegal(text):
+    """Return the first character of ``text`` that XML 1.0 cannot carry, or ``None``.
+
+    Examples
+    --------
+    >>> xml_illegal("tab\\tand newline\\n are fine"), xml_illegal("esc \\x1b[31m")
+    (None, '\\x1b')
+    """
+    m = XML_ILLEGAL_RE.search(text)
+    return m.group(0) if m else None
+
+
+def neutralise_cell(text):
+    """Return ``text`` as a spreadsheet cell that cannot run as a formula.
+
+    Examples
+    --------
+    >>> [neutralise_cell(s) for s in ['=HYPERLINK("x")', "-3.5", "@SUM(A1)", "'=x", "plain"]]
+    ['\\'=HYPERLINK("x")', '-3.5', "'@SUM(A1)", "''=x", 'plain']
+    """
+    if not text or not _NEUTRALISE_RE.match(text) or _NUMBER_RE.match(text):
+        return text
+    return "'" + text
+
+
+def restore_cell(text):
+    """Undo :func:`neutralise_cell` (exactly: ``restore_cell(neutralise_cell(s)) == s``).
+
+    Examples
+    --------
+    >>> [restore_cell(s) for s in ["'=x", "''=x", "'plain", "-3.5"]]
+    ['=x', "'=x", "'plain", '-3.5']
+    """
+    if not text or text[0] != "'":
+        return text
+    return _RESTORE_RE.sub("", text, count=1)
+
+
+def terminal_safe(text):
+    """Return ``text`` with control and bidi characters written as visible escapes.
+
+    Examples
+    --------
+    >>> print(terminal_safe("Kim\\x1b[2J \\u202eevil"))
+    Kim\\x1b[2J \\u202eevil
+    """
+    if not _TERMINAL_RE.search(text):
+        return text
+
+    def esc(m):
+        c = ord(m.group(0))
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    return _TERMINAL_RE.sub(esc, text)
