@@ -180,8 +180,12 @@ class Session:
 
 
 def count_rows(rejected):
-    """Number of distinct rows among rejection reports (a row can fail several checks)."""
-    return len({(r["file"], r["line"]) for r in rejected})
+    """Number of distinct rows among rejection reports (a row can fail several checks).
+
+    A report with a ``count`` stands for that many rows (aggregated event imports).
+    """
+    return len({(r["file"], r["line"]) for r in rejected if "count" not in r}) + \
+        sum(r["count"] for r in rejected if "count" in r)
 
 
 @contextmanager
@@ -528,7 +532,10 @@ def _report_rejected(rejected, n_ties, source, limit=8):
     rows = count_rows(rejected)
     click.echo(f"{source}: {n_ties} ties imported; {rows} source row{'s' if rows != 1 else ''} "
                "rejected", err=True)
-    common = Counter((r["field"], r["reason"]) for r in rejected).most_common()
+    common = Counter()
+    for r in rejected:
+        common[(r["field"], r["reason"])] += r.get("count", 1)
+    common = common.most_common()
     for (fld, reason), n in common[:limit]:
         click.echo(f"  {n:>7} × {fld}: {_short(reason, 110)}", err=True)
     if len(common) > limit:
@@ -538,10 +545,22 @@ def _report_rejected(rejected, n_ties, source, limit=8):
 
 @cli.command("import")
 @click.argument("kind", type=click.Choice(IMPORT_KINDS), metavar="KIND")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Write ties.csv, actors.csv and documents.csv into this directory "
-                   "(created if missing). Default: the ties CSV on stdout.")
+              help="Write ties, actors and documents into this directory (created if missing). "
+                   "Default: the ties CSV on stdout.")
+@click.option("--as", "as_", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="With --out: ties.csv/actors.csv/documents.csv, or the same as .parquet files.")
+@click.option("--period", type=click.Choice(["day", "month", "year", "none"]), default="month",
+              show_default=True,
+              help="gdelt/icews: one tie per source, target, type and period (weight = events, "
+                   "value = mean Goldstein/intensity); none = one tie per event.")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="gdelt/icews: aggregate with DuckDB (embedded, out of core) or Apache Spark.")
+@click.option("--spark-master", default=None, metavar="URL",
+              help="With --engine spark: the cluster (spark://host:7077); default local[*].")
+@click.option("--memory-limit", default=None, metavar="SIZE",
+              help="With --engine duckdb: DuckDB's memory limit (e.g. 2GB); it spills to disk beyond.")
 @click.option("--rejected", "rejected_out", type=click.Path(dir_okay=False), default=None,
               help="Also write every rejected source row (file,line,id,field,reason) to this CSV.")
 @click.option("--cow-codes", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -550,46 +569,65 @@ def _report_rejected(rejected, n_ties, source, limit=8):
               help="Exit 1 if any source row was rejected (as validate does); by default only "
                    "when no tie could be imported.")
 @click.pass_obj
-def import_(session, kind, file, out, rejected_out, cow_codes, strict):
+def import_(session, kind, files, out, as_, period, engine, spark_master, memory_limit, rejected_out,
+            cow_codes, strict):
     """Convert a public dataset (SIPRI, ATOP, COW trade, ICEWS, GDELT) into our tie format.
 
     Actors become ISO3 ids; every source row that cannot be mapped is
-    reported on stderr (and with --rejected FILE, listed). The same import
-    happens on the fly with --data KIND:FILE on any command.
+    reported on stderr (and with --rejected FILE, listed). GDELT and ICEWS
+    event files (as published: GDELT 2.0/1.0 tab-separated, .zip/.gz/plain;
+    ICEWS Dataverse .tab or ICEWS14 CSV) are aggregated into one tie per
+    pair, type and --period; give many files or globs. The same import
+    happens on the fly with --data KIND:FILE on any command (cached).
 
     \b
     Example:
         tiegraph import sipri trade_register.csv --out sipri/
         tiegraph --data data --data sipri/ path PRK UKR
         tiegraph import cow-trade cow_trade.csv --rejected rejected.csv > ties.csv
+        tiegraph import gdelt 'gdelt/2024*.export.CSV.zip' --period month --out gdelt/ --as parquet
+        tiegraph import icews events.2014.tab --engine spark --spark-master spark://host:7077
     """
-    from graph.importers import import_dataset, tie_table
+    from graph.importers import EVENT_KINDS, import_dataset, tie_table
     from graph.schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS
+    if kind not in EVENT_KINDS and len(files) > 1:
+        raise click.UsageError(f"{kind} imports one file at a time; got {len(files)}")
+    shown = files[0] if len(files) == 1 else f"{len(files)} file patterns"
     with library_errors(), session.progress() as progress:
-        ds = import_dataset(kind, file, cow_codes=cow_codes, progress=progress)
-        table = tie_table(ds.ties)
+        ds = import_dataset(kind, list(files) if kind in EVENT_KINDS else files[0], cow_codes=cow_codes,
+                            progress=progress, period=period if kind in EVENT_KINDS else "none",
+                            engine=engine, memory_limit=memory_limit, spark_master=spark_master)
+        table = tie_table(ds.ties) if as_ == "csv" or not out else None
     if out:
-        from graph.files import atomic_files
-        tables = {"ties.csv": table, "actors.csv": ds.actors[list(ACTOR_COLUMNS)],
-                  "documents.csv": ds.documents[list(DOCUMENT_COLUMNS)]}
-        with output_errors(out), atomic_files(out, tables) as temps:
-            for name, frame in tables.items():
-                frame.to_csv(temps[name], index=False, lineterminator="\n")
+        if as_ == "parquet":
+            from graph.parquet import write_dataset_parquet
+            with library_errors(), output_errors(out):
+                write_dataset_parquet(ds, out)
+        else:
+            from graph.files import atomic_files
+            tables = {"ties.csv": table, "actors.csv": ds.actors[list(ACTOR_COLUMNS)],
+                      "documents.csv": ds.documents[list(DOCUMENT_COLUMNS)]}
+            with output_errors(out), atomic_files(out, tables) as temps:
+                for name, frame in tables.items():
+                    frame.to_csv(temps[name], index=False, lineterminator="\n")
     else:
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     if rejected_out:
         import io
         buf = io.StringIO()
-        emit(ds.rejected, "csv", columns=["file", "line", "id", "field", "reason"], out=buf)
+        cols = ["file", "line", "id", "field", "reason"] + (["count"] if any("count" in r for r in ds.rejected)
+                                                            else [])
+        emit([{"count": 1, **r} for r in ds.rejected], "csv", columns=cols, out=buf)
         write_output(rejected_out, buf.getvalue())
     for note in ds.notes:
-        session.info(f"{file}: {note}")
+        session.info(f"{shown}: {note}")
     if ds.rejected:
-        _report_rejected(ds.rejected, len(ds.ties), file)
+        _report_rejected(ds.rejected, len(ds.ties), shown)
+    ext = "parquet" if as_ == "parquet" else "csv"
     session.info(f"{len(ds.ties)} ties among {len(ds.actors)} actors"
-                 + (f" written to {out}/ties.csv, actors.csv, documents.csv" if out else ""))
+                 + (f" written to {out}/ties.{ext}, actors.{ext}, documents.{ext}" if out else ""))
     if ds.ties.empty:
-        raise click.ClickException(f"{file}: no tie could be imported as {kind}")
+        raise click.ClickException(f"{shown}: no tie could be imported as {kind}")
     if strict and ds.rejected:
         sys.exit(1)
 

@@ -443,7 +443,17 @@ def _duckdb_run(con, sql, progress, stage):
 
 
 def _duckdb_error(ex):
-    return DatasetError("reading the event files failed: " + str(ex).strip().splitlines()[0][:400])
+    """A DuckDB error as one line naming the file and line where DuckDB names them."""
+    import re
+    text = str(ex)
+    where = re.search(r"^\s*file = (.+)$", text, re.M)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    cols = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if where and line:
+        what = (f"{cols.group(2)} fields where the file's first line has {cols.group(1)}" if cols
+                else text.strip().splitlines()[0])
+        return DatasetError(f"{where.group(1).strip()}:{line.group(1)}: {what}")
+    return DatasetError("reading the event files failed: " + text.strip().splitlines()[0][:400])
 
 
 def run_duckdb(kind, paths, layouts, period, *, memory_limit=None, progress=None):
