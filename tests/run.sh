@@ -7,6 +7,11 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq >&2 && $SUDO apt-get install -y -qq chromium >&2
 fi
+if ! command -v java >/dev/null 2>&1; then
+    echo "installing Debian's default-jre-headless for the Spark tests..." >&2
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq >&2 && $SUDO apt-get install -y -qq default-jre-headless >&2
+fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' >&2
 exec .venv/bin/python -m pytest "$@"

@@ -191,3 +191,112 @@ def test_cli_import_many_files(tmp_path):
     assert "gdelt:USA:CHN:hostile_act:2024-03" in text
     again = CliRunner().invoke(cli, ["--data", str(out), "validate"])
     assert again.exit_code == 0, again.output
+
+
+# --------------------------------------------------------------------------- Spark: local and a cluster
+
+def spark_skip():
+    import os
+    import shutil
+    if os.environ.get("CI"):
+        return
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        pytest.skip("pyspark is not installed (tests/run.sh installs it)")
+    if not shutil.which("java"):
+        pytest.skip("java is not installed (tests/run.sh installs default-jre-headless)")
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def spark_cluster(tmp_path_factory):
+    """A Spark standalone master and one worker on this machine, from pyspark's bundled sbin script."""
+    import os
+    import socket
+    import subprocess
+    import time
+    spark_skip()
+    import pyspark
+    home = Path(pyspark.__file__).parent
+    tmp = tmp_path_factory.mktemp("spark-cluster")
+    port, web, wweb = free_port(), free_port(), free_port()
+    env = dict(os.environ, SPARK_HOME=str(home), SPARK_PID_DIR=str(tmp), SPARK_LOG_DIR=str(tmp),
+               SPARK_IDENT_STRING="tiegraph-test", SPARK_LOCAL_IP="127.0.0.1", SPARK_NO_DAEMONIZE="")
+    env.pop("SPARK_NO_DAEMONIZE")
+    daemon = str(home / "sbin" / "spark-daemon.sh")
+    master_url = f"spark://127.0.0.1:{port}"
+    started = []
+    try:
+        subprocess.run(["bash", daemon, "start", "org.apache.spark.deploy.master.Master", "1", "--host",
+                        "127.0.0.1", "--port", str(port), "--webui-port", str(web)], env=env, check=True,
+                       capture_output=True)
+        started.append("org.apache.spark.deploy.master.Master")
+        deadline = time.time() + 90
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise RuntimeError("the Spark master did not start: "
+                                       + " ".join(p.read_text() for p in tmp.glob("*.out")))
+                time.sleep(0.5)
+        subprocess.run(["bash", daemon, "start", "org.apache.spark.deploy.worker.Worker", "1", "--host",
+                        "127.0.0.1", "--cores", "2", "--memory", "1g", "--webui-port", str(wweb), master_url],
+                       env=env, check=True, capture_output=True)
+        started.append("org.apache.spark.deploy.worker.Worker")
+        yield master_url
+    finally:
+        for cls in reversed(started):
+            subprocess.run(["bash", daemon, "stop", cls, "1"], env=env, capture_output=True)
+
+
+def same_ties(a, b):
+    cols = ["id", "source", "target", "type", "start", "weight", "polarity", "quote", "note", "unit"]
+    assert a.ties[cols].reset_index(drop=True).equals(b.ties[cols].reset_index(drop=True))
+    assert (a.ties["value"] - b.ties["value"]).abs().max() <= 1e-9 or \
+        (a.ties["value"].isna() == b.ties["value"].isna()).all()
+    assert a.rejected == b.rejected
+
+
+def spark_inputs(tmp_path):
+    write_gdelt(tmp_path / "20240101000000.export.CSV.zip", EVENTS[:6])
+    write_gdelt(tmp_path / "20240101.export.CSV.gz", EVENTS[6:], n_fields=58)
+    return [str(tmp_path / "*.zip"), str(tmp_path / "*.gz")]
+
+
+@pytest.mark.spark
+def test_spark_local_gives_the_same_ties_as_duckdb(tmp_path):
+    spark_skip()
+    files = spark_inputs(tmp_path)
+    icews = EXTERNAL / "icews14_events" / "icews14_events_2014.csv"
+    from graph.importers.spark import spark_session
+    spark, _ = spark_session("local[2]")
+    try:
+        for kind, inputs, period in (("gdelt", files, "month"), ("icews", [icews], "month")):
+            duck = aggregate_events(kind, inputs, period=period)
+            sp = aggregate_events(kind, inputs, period=period, engine="spark", spark_master="local[2]")
+            same_ties(duck, sp)
+    finally:
+        spark.stop()
+
+
+@pytest.mark.spark
+def test_spark_standalone_cluster_through_the_cli(tmp_path, spark_cluster):
+    files = spark_inputs(tmp_path)
+    duck = aggregate_events("gdelt", files, period="day")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["import", "gdelt", *files, "--period", "day", "--engine", "spark",
+                                      "--spark-master", spark_cluster, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    from graph.load import load_dataset
+    back = load_dataset([str(out)])
+    assert sorted(back.ties["id"]) == sorted(duck.ties["id"])
+    assert back.ties.set_index("id")["weight"].to_dict() == duck.ties.set_index("id")["weight"].to_dict()
