@@ -634,7 +634,7 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
 
 # ---- analysis commands
 
-EXPORT_TO = ("graphml", "gexf", "json", "csv")
+EXPORT_TO = ("graphml", "gexf", "json", "csv", "parquet")
 
 
 def _polarity_note(session, what, polarity, default):
@@ -899,7 +899,8 @@ def _export_filter_options(func):
 @cli.command()
 @click.option("--to", "to", type=click.Choice(EXPORT_TO), required=True,
               help="graphml / json (node-link) keep every tie and attribute; gexf is dynamic "
-                   "(Gephi timeline); csv is the ties.csv format.")
+                   "(Gephi timeline); csv is the ties.csv format; parquet the same ties, typed "
+                   "(--data reads it back).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
               show_default=True, help="Output file; '-' for stdout.")
 @_export_filter_options
@@ -915,10 +916,21 @@ def export(session, to, out, filters):
     Example:
         tiegraph export --to gexf --out ties.gexf
         tiegraph export --to graphml --from 2022 --until 2023 --out ties.graphml
+        tiegraph --data gdelt:events.zip export --to parquet --out gdelt.parquet
     """
     from graph.build import build_graph, select
     from graph.export import export_graph
     ds = session.dataset()
+    if to == "parquet":  # the ties table itself, typed; binary, so a file is needed
+        if out == "-":
+            raise click.UsageError("--to parquet writes a binary file; give --out FILE.parquet")
+        from graph.parquet import write_ties_parquet
+        with library_errors():
+            ties = select(ds.ties, **filters)
+        with output_errors(out):
+            write_ties_parquet(ties, out)
+        session.info(f"exported {len(ties)} ties as parquet to {out}")
+        return
     with library_errors():
         G = build_graph(select(ds.ties, **filters), ds.actors, documents=ds.documents,
                         include_isolates=not any(filters.values()))

@@ -438,7 +438,12 @@ def _codes(col):
 
 
 def _blank(col):
-    """NumPy mask of the empty values of a string Series (one Arrow pass when Arrow-backed)."""
+    """NumPy mask of the empty values of a string Series (one Arrow pass when Arrow-backed).
+
+    A typed column (numbers or booleans, from Parquet) is empty where it is null.
+    """
+    if pd.api.types.is_float_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+        return col.isna().to_numpy(dtype=bool)
     if isinstance(col.array, pd.arrays.ArrowStringArray):
         import pyarrow.compute as pac
         return pac.equal(_arrow(col), "").to_numpy(zero_copy_only=False)
@@ -471,6 +476,8 @@ def _lower(col, found=None):
 
 
 def _parse_bool(col):
+    if pd.api.types.is_bool_dtype(col.dtype):  # typed already (Parquet)
+        return col, pd.Series(np.zeros(len(col), bool), index=col.index)
     found = _positions(col, ("true", "false"))
     if found is not None and (found >= 0).all():  # the usual spelling throughout
         return pd.Series(found == 0, index=col.index), pd.Series(np.zeros(len(col), bool), index=col.index)
@@ -489,8 +496,11 @@ def _parse_number(col):
     """Parse a column of number strings; NaN where empty or not a number.
 
     Plain decimals (nearly every value) are cast by Arrow, exactly as ``float()``
-    rounds them; only the rest goes through the general parser.
+    rounds them; only the rest goes through the general parser. A float
+    column (Parquet) is taken as it is.
     """
+    if pd.api.types.is_float_dtype(col.dtype):
+        return col.astype("float64")
     import pyarrow as pa
     import pyarrow.compute as pac
     arr = _arrow(col)

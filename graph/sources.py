@@ -30,6 +30,7 @@ SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xl
 
 #: Format name → ``module:function`` reading it into a Part (``csv``/``dir`` are graph.load's own).
 FORMATS = {"csv": None, "dir": None}
+FORMATS["parquet"] = "graph.parquet:read_parquet"
 
 #: Public-dataset kinds accepted before ``:`` (``sipri:FILE``); see graph.importers.
 IMPORT_KINDS = ("sipri", "atop", "cow-trade", "icews", "gdelt")
