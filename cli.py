@@ -166,7 +166,8 @@ class Session:
         if self._dataset is None:
             from graph.load import load_dataset
             with library_errors(), self.progress() as progress:
-                self._dataset = load_dataset(self.data_paths, progress=progress)
+                self._dataset = load_dataset(self.data_paths, progress=progress,
+                                             cache=getattr(self, "cache", True))
             n = count_rows(self._dataset.rejected)
             if n and warn:
                 click.echo(f"warning: {n} row{'s were' if n > 1 else ' was'} rejected while loading "
@@ -338,9 +339,11 @@ def emit(data, fmt, *, columns=None, out=None):
               help="A dataset directory (ties.csv + actors.csv + documents.csv) or a ties CSV. "
                    "Repeat to merge. Default: the bundled seed dataset.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr (warnings still show).")
+@click.option("--no-cache", is_flag=True,
+              help="Import KIND:FILE data afresh instead of reading the import cache (and do not store it).")
 @click.version_option("0.1.0", prog_name="tiegraph")
 @click.pass_context
-def cli(ctx, data_paths, quiet):
+def cli(ctx, data_paths, quiet, no_cache):
     """Question and draw a graph of ties between states and other actors.
 
     \b
@@ -349,6 +352,7 @@ def cli(ctx, data_paths, quiet):
         tiegraph --data my_ties/ --data extra.csv validate
     """
     ctx.obj = Session(data_paths, quiet)
+    ctx.obj.cache = not no_cache
 
 
 @cli.command()

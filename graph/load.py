@@ -753,7 +753,7 @@ def _empty(columns):
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
 
 
-def load_dataset(paths=None, *, progress=None):
+def load_dataset(paths=None, *, progress=None, cache=True):
     """Load and merge datasets; the bundled one when ``paths`` is empty.
 
     Parameters
@@ -767,6 +767,8 @@ def load_dataset(paths=None, *, progress=None):
         Called as ``progress(stage, done, total)`` at coarse steps (before each
         file is read, before the cross-file checks, once at the end); ``total``
         is None when unknown. Nothing is printed by the library itself.
+    cache : bool, optional
+        Read and keep ``KIND:FILE`` imports in the import cache (:mod:`graph.cache`).
 
     Returns
     -------
@@ -805,7 +807,7 @@ def load_dataset(paths=None, *, progress=None):
         if ties_file.resolve() in loaded:
             raise DatasetError(f"{ties_file}: the same ties file is given twice")
         loaded.add(ties_file.resolve())
-        part = _read_part(source, progress=progress)
+        part = _read_part(source, progress=progress, cache=cache)
         rejected += part.rejected
         notes += part.notes
         if part.actors is not None:
@@ -863,7 +865,7 @@ def load_dataset(paths=None, *, progress=None):
                    rejected=rejected, sources=[str(s) for s in specs], notes=notes)
 
 
-def _read_part(source, *, progress=None):
+def _read_part(source, *, progress=None, cache=True):
     """Read one resolved source into a checked :class:`Part` (CSV here; others via graph.sources)."""
     if source.reader == "dir":
         ties_path = source.path / "ties.csv"
@@ -881,7 +883,7 @@ def _read_part(source, *, progress=None):
     if source.reader == "csv":
         ties, rejected = read_ties(source.path)
         return Part(label=str(source.path), ties=ties, rejected=rejected, checked=True)
-    part = read_source(source, progress=progress)
+    part = read_source(source, progress=progress, cache=cache)
     if part.checked:
         return part
     ties, rejected = check_ties(part.ties, part.label, part.rejected)
