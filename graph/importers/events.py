@@ -130,15 +130,23 @@ keyed AS (
         CASE WHEN problem = 'src_unknown' THEN src WHEN problem = 'dst_unknown' THEN dst
              WHEN problem = 'bad_day' THEN day END AS detail,
         event_id, TRY_CAST(value AS DOUBLE) AS value, quad,
-        CASE WHEN ref = '' THEN NULL ELSE ref END AS ref,
+        CASE WHEN ref = '' OR problem <> '' THEN NULL ELSE ref END AS ref,
         CASE WHEN example = '' THEN NULL ELSE example END AS example
     FROM classified
+),
+fine AS (  -- one row per tie, label and source: the distinct sources are counted on these few rows
+    SELECT problem, source, target, ttype, period, file, detail, label, ref,
+        count(*) AS n, sum(value) AS total, count(value) AS n_value,
+        sum(CASE WHEN quad IN ('3', '4') THEN 1 ELSE 0 END) AS conflict,
+        min(example) AS example, min(event_id) AS first_id
+    FROM keyed
+    GROUP BY problem, source, target, ttype, period, file, detail, label, ref
 )
 SELECT problem, source, target, ttype, period, file, detail, label, GROUPING(label) AS by_tie,
-    count(*) AS n, avg(value) AS mean, count(value) AS n_value,
-    sum(CASE WHEN quad IN ('3', '4') THEN 1 ELSE 0 END) AS conflict,
-    count(DISTINCT ref) AS sources, min(example) AS example, min(event_id) AS first_id
-FROM keyed
+    CAST(sum(n) AS BIGINT) AS n, sum(total) / NULLIF(sum(n_value), 0) AS mean,
+    CAST(sum(n_value) AS BIGINT) AS n_value, CAST(sum(conflict) AS BIGINT) AS conflict,
+    count(DISTINCT ref) AS sources, min(example) AS example, min(first_id) AS first_id
+FROM fine
 GROUP BY GROUPING SETS ((problem, source, target, ttype, period, file, detail),
                         (problem, source, target, ttype, period, file, detail, label))
 """
@@ -251,10 +259,11 @@ def gdelt_countries():
 
 # --------------------------------------------------------------------------- normalising SELECTs
 
-def gdelt_tsv_select(n_fields, source, file_expr):
+def gdelt_tsv_select(n_fields, source, file_expr, url=None):
     """SELECT turning GDELT's positional fields ``_c0 …`` of ``source`` into the event table."""
     at = {k: f"_c{v}" for k, v in GDELT_AT.items()}
-    url = f"COALESCE(_c{GDELT_URL_AT[n_fields]}, '')" if GDELT_URL_AT[n_fields] is not None else "''"
+    if url is None:
+        url = f"COALESCE(_c{GDELT_URL_AT[n_fields]}, '')" if GDELT_URL_AT[n_fields] is not None else "''"
     return (f"SELECT {at['event_id']} AS event_id, trim({at['day']}) AS day, trim({at['src']}) AS src, "
             f"trim({at['dst']}) AS dst, trim({at['code']}) AS code, substr(trim({at['code']}), 1, 2) AS label, "
             f"CAST(NULL AS VARCHAR(32)) AS ttype, trim({at['quad']}) AS quad, {at['value']} AS value, "
@@ -310,42 +319,87 @@ def icews_csv_frame(path):
 
 # --------------------------------------------------------------------------- zip members as Arrow
 
-def _zip_batches(paths, layout_of, progress, stage):
-    """Arrow record batches of normalised GDELT rows from zipped TSV files (one member each or more)."""
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-    want = sorted(GDELT_AT.items(), key=lambda kv: kv[1])
-    for i, path in enumerate(paths):
-        if progress is not None:
-            progress(stage, i, len(paths))
-        n = layout_of[path]
-        cols = [f"_c{k}" for k in range(n)]
-        url_at = GDELT_URL_AT[n]
-        include = [f"_c{v}" for _, v in want] + ([f"_c{url_at}"] if url_at is not None else [])
+_ZIP_RAW = tuple(f"_c{v}" for v in sorted(set(GDELT_AT.values()))) + ("url", "file")
+_WHOLE_MEMBER = 256 << 20  # members up to this size are read whole, by Arrow's multithreaded reader
+
+
+def _zip_members(paths):
+    """``(path, member)`` for every file in the zip archives, in order."""
+    for path in paths:
         try:
-            zf = zipfile.ZipFile(path)
+            with zipfile.ZipFile(path) as zf:
+                members = [m for m in zf.infolist() if not m.is_dir()]
         except (zipfile.BadZipFile, OSError) as ex:
             raise DatasetError(f"{path}: not a readable zip archive ({ex})") from None
-        with zf:
-            for member in zf.infolist():
-                if member.is_dir():
-                    continue
-                with zf.open(member) as fh:
-                    try:
-                        reader = pcsv.open_csv(
-                            fh, read_options=pcsv.ReadOptions(column_names=cols, block_size=8 << 20),
-                            parse_options=pcsv.ParseOptions(delimiter="\t", quote_char=False,
-                                                            newlines_in_values=False),
-                            convert_options=pcsv.ConvertOptions(
-                                column_types={c: pa.string() for c in include}, include_columns=include,
-                                strings_can_be_null=False))
-                        for batch in reader:
-                            yield _normalise_batch(batch, url_at, f"{path}")
-                    except pa.ArrowInvalid as ex:
-                        raise DatasetError(f"{path} ({member.filename}): not a GDELT file of {n} fields: "
-                                           f"{str(ex).splitlines()[0]}") from None
+        for m in members:
+            yield path, m
+
+
+def _inflate(path, member):
+    """A member's bytes when small enough to hold (else None: it is streamed)."""
+    if member.file_size > _WHOLE_MEMBER:
+        return None
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.read(member)
+    except (zipfile.BadZipFile, OSError, EOFError) as ex:
+        raise DatasetError(f"{path} ({member.filename}): cannot be unzipped ({ex})") from None
+
+
+def _zip_batches(paths, layout_of, progress, stage):
+    """Arrow record batches of GDELT's fields (as text) from zipped TSV files, plus ``url`` and ``file``.
+
+    The next member is inflated in a second thread (zlib lets go of the GIL)
+    while Arrow parses the current one; members over 256 MiB are streamed.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    from concurrent.futures import ThreadPoolExecutor
+    schema = pa.schema([(c, pa.string()) for c in _ZIP_RAW])
+    jobs = list(_zip_members(paths))
+    done_files = set()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = pool.submit(_inflate, *jobs[0]) if jobs else None
+        for k, (path, member) in enumerate(jobs):
+            data = ahead.result()
+            ahead = pool.submit(_inflate, *jobs[k + 1]) if k + 1 < len(jobs) else None
+            if progress is not None and path not in done_files:
+                done_files.add(path)
+                progress(stage, len(done_files) - 1, len(paths))
+            n = layout_of[path]
+            cols = [f"_c{i}" for i in range(n)]
+            url_at = GDELT_URL_AT[n]
+            include = list(_ZIP_RAW[:-2]) + ([f"_c{url_at}"] if url_at is not None else [])
+            options = dict(parse_options=pcsv.ParseOptions(delimiter="\t", quote_char=False,
+                                                           newlines_in_values=False),
+                           convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in include},
+                                                               include_columns=include,
+                                                               strings_can_be_null=False))
+            try:
+                if data is not None:
+                    if not data:
+                        continue
+                    batches = pcsv.read_csv(pa.BufferReader(data), read_options=pcsv.ReadOptions(
+                        column_names=cols, block_size=4 << 20, use_threads=False), **options).to_batches()
+                else:
+                    fh = zipfile.ZipFile(path).open(member)
+                    batches = pcsv.open_csv(fh, read_options=pcsv.ReadOptions(
+                        column_names=cols, block_size=8 << 20), **options)
+                for batch in batches:
+                    m = batch.num_rows
+                    url = batch.column(f"_c{url_at}") if url_at is not None else pa.repeat(pa.scalar(""), m)
+                    arrays = [batch.column(c) for c in _ZIP_RAW[:-2]] + [url, pa.repeat(pa.scalar(str(path)), m)]
+                    yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+            except (pa.ArrowInvalid, zipfile.BadZipFile, OSError, EOFError) as ex:
+                raise DatasetError(f"{path} ({member.filename}): not a GDELT file of {n} fields: "
+                                   f"{str(ex).splitlines()[0]}") from None
     if progress is not None:
         progress(stage, len(paths), len(paths))
+
+
+def _zip_schema():
+    import pyarrow as pa
+    return pa.schema([(c, pa.string()) for c in _ZIP_RAW])
 
 
 _EVENT_SCHEMA_NAMES = ("event_id", "day", "src", "dst", "code", "label", "ttype", "quad", "value", "ref",
@@ -355,21 +409,6 @@ _EVENT_SCHEMA_NAMES = ("event_id", "day", "src", "dst", "code", "label", "ttype"
 def _event_schema():
     import pyarrow as pa
     return pa.schema([(c, pa.string()) for c in _EVENT_SCHEMA_NAMES])
-
-
-def _normalise_batch(batch, url_at, file):
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    def col(k):
-        return pc.utf8_trim_whitespace(batch.column(f"_c{k}"))
-    n = batch.num_rows
-    url = batch.column(f"_c{url_at}") if url_at is not None else pa.repeat(pa.scalar(""), n)
-    code = col(GDELT_AT["code"])
-    arrays = [batch.column("_c0"), col(GDELT_AT["day"]), col(GDELT_AT["src"]), col(GDELT_AT["dst"]), code,
-              pc.utf8_slice_codeunits(code, 0, 2), pa.nulls(n, pa.string()), col(GDELT_AT["quad"]),
-              batch.column(f"_c{GDELT_AT['value']}"), url, url, pa.repeat(pa.scalar(file), n)]
-    return pa.RecordBatch.from_arrays(arrays, schema=_event_schema())
 
 
 # --------------------------------------------------------------------------- DuckDB
@@ -395,10 +434,10 @@ def _duckdb_events(con, kind, paths, layouts, progress):
             if zipped:
                 name = f"zip_events_{n}"
                 reader = pa.RecordBatchReader.from_batches(
-                    _event_schema(), _zip_batches(zipped, {f: n for f in zipped}, progress,
-                                                  f"reading {len(zipped)} zipped GDELT file(s)"))
+                    _zip_schema(), _zip_batches(zipped, {f: n for f in zipped}, progress,
+                                                f"reading {len(zipped)} zipped GDELT file(s)"))
                 con.register(name, reader)
-                parts.append(f"SELECT * FROM {name}")
+                parts.append(gdelt_tsv_select(n, name, "file", url="url"))
         elif layout == "gdelt-csv":
             src = (f"read_csv({names!r}, header=true, all_varchar=true, filename=true, "
                    "normalize_names=false)")
