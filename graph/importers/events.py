@@ -544,7 +544,8 @@ def _rejections(kind, rows):
     fld = _FIELDS[kind]
     out = []
     for r in rows.itertuples(index=False):
-        n, example = int(r.n), f"{kind}:{r.first_id}"
+        first = str(r.first_id)
+        n, example = int(r.n), f"{kind}:{int(first) if first.isdigit() else first}"  # ICEWS14: a line
         many = f"{n} event{'s' if n != 1 else ''}, e.g. {example}"
         if r.problem in ("src_empty", "dst_empty"):
             field = fld["src" if r.problem == "src_empty" else "dst"]
