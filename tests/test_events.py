@@ -114,6 +114,21 @@ def test_many_files_and_globs_and_period_none(tmp_path):
         aggregate_events("gdelt", [str(tmp_path / "*.gz")])
 
 
+def test_memory_limit_and_progress(tmp_path):
+    path = write_gdelt(tmp_path / "a.export.CSV.zip")
+    steps = []
+    ds = aggregate_events("gdelt", [path], memory_limit="256MB",
+                          progress=lambda stage, done, total: steps.append((stage, done, total)))
+    assert len(ds.ties) == 4
+    assert ("reading 1 zipped GDELT file(s)", 1, 1) in steps
+    with pytest.raises(DatasetError, match="--memory-limit 'lots'"):
+        aggregate_events("gdelt", [path], memory_limit="lots")
+    result = CliRunner().invoke(cli, ["import", "gdelt", str(path), "--memory-limit", "lots"])
+    assert result.exit_code == 1 and "give a size such as 2GB" in result.output
+    result = CliRunner().invoke(cli, ["import", "sipri", str(path), str(path)])
+    assert result.exit_code == 2 and "one file at a time" in result.output
+
+
 def test_bad_files_are_clear_errors(tmp_path):
     odd = tmp_path / "odd.CSV"
     odd.write_text("1\t2\t3\n", encoding="utf-8")
@@ -133,7 +148,7 @@ ICEWS_HEADER = ["Event ID", "Event Date", "Source Name", "Source Sectors", "Sour
                 "Longitude"]
 
 
-def test_icews_dataverse_layout(tmp_path):
+def write_icews_tab(path):
     rows = [("1", "2014-01-02", "Vladimir Putin", "Russia", "Make statement", "010", "0.0", "Barack Obama",
              "United States", "s1"),
             ("2", "2014-01-20", "Russian Navy", "Russia", "Threaten", "138", "-7.0", "Ukraine Army",
@@ -149,8 +164,12 @@ def test_icews_dataverse_layout(tmp_path):
                     "Event Text": text, "CAMEO Code": code, "Intensity": inten, "Target Name": tname,
                     "Target Country": tc, "Story ID": story})
         lines.append("\t".join(rec[h] for h in ICEWS_HEADER))
-    path = tmp_path / "events.2014.20160121105408.tab"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_icews_dataverse_layout(tmp_path):
+    path = write_icews_tab(tmp_path / "events.2014.20160121105408.tab")
     ds = aggregate_events("icews", [path], period="month")
     hostile = tie(ds, "icews:RUS:UKR:hostile_act:2014-01")
     assert hostile["weight"] == 1 and hostile["value"] == -10 and hostile["unit"] == "intensity"
@@ -280,7 +299,9 @@ def test_spark_local_gives_the_same_ties_as_duckdb(tmp_path):
     from graph.importers.spark import spark_session
     spark, _ = spark_session("local[2]")
     try:
-        for kind, inputs, period in (("gdelt", files, "month"), ("icews", [icews], "month")):
+        tab = write_icews_tab(tmp_path / "events.2014.tab")
+        for kind, inputs, period in (("gdelt", files, "month"), ("icews", [icews], "month"),
+                                     ("icews", [tab], "day")):
             duck = aggregate_events(kind, inputs, period=period)
             sp = aggregate_events(kind, inputs, period=period, engine="spark", spark_master="local[2]")
             same_ties(duck, sp)
