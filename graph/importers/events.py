@@ -98,13 +98,17 @@ _PERIOD_SQL = {
 
 #: The few expressions that differ between DuckDB's and Spark's SQL.
 DIALECTS = {
-    "duckdb": {"valid_day": "try_strptime(day, '%Y%m%d') IS NOT NULL"},
-    "spark": {"valid_day": "try_to_timestamp(day, 'yyyyMMdd') IS NOT NULL"},
+    "duckdb": {"valid_day": "try_strptime(day, '%Y%m%d') IS NOT NULL", "materialized": "MATERIALIZED"},
+    "spark": {"valid_day": "try_to_timestamp(day, 'yyyyMMdd') IS NOT NULL", "materialized": ""},
 }
 
 #: The aggregation, shared by both engines: ``events`` (the normalised table) and
-#: ``countries`` (name → ISO3 code) in, one row per tie and per (tie, label) — the
-#: finer grouping set gives the most frequent CAMEO root — and per rejection group out.
+#: ``countries`` (name → ISO3 code) in; out one row per (tie, label) (``by_tie`` 0: the most
+#: frequent CAMEO root is picked from these), per tie (``by_tie`` 1) and per rejection group
+#: (``problem`` not empty). Keys are '' rather than NULL so that the two levels join on equality;
+#: distinct sources are counted with DISTINCT + GROUP BY (aggregates DuckDB can spill to disk),
+#: not count(DISTINCT). ``fine`` is read twice: DuckDB must materialise it (a zip stream can be
+#: read once); Spark reads its files again.
 AGGREGATE_SQL = """
 WITH classified AS (
     SELECT e.*, a.code AS src_iso, b.code AS dst_iso,
@@ -121,34 +125,59 @@ WITH classified AS (
 ),
 keyed AS (
     SELECT problem,
-        CASE WHEN problem = '' THEN src_iso END AS source,
-        CASE WHEN problem = '' THEN dst_iso END AS target,
-        CASE WHEN problem = '' THEN COALESCE(ttype, {type_sql}) END AS ttype,
-        CASE WHEN problem = '' THEN {period_sql} END AS period,
-        CASE WHEN problem = '' THEN label END AS label,
-        CASE WHEN problem = '' THEN NULL ELSE file END AS file,
-        CASE WHEN problem = 'src_unknown' THEN src WHEN problem = 'dst_unknown' THEN dst
-             WHEN problem = 'bad_day' THEN day END AS detail,
+        CASE WHEN problem = '' THEN src_iso ELSE '' END AS source,
+        CASE WHEN problem = '' THEN dst_iso ELSE '' END AS target,
+        CASE WHEN problem = '' THEN COALESCE(ttype, {type_sql}) ELSE '' END AS ttype,
+        CASE WHEN problem = '' THEN {period_sql} ELSE '' END AS period,
+        CASE WHEN problem = '' THEN COALESCE(label, '') ELSE '' END AS label,
+        CASE WHEN problem = '' THEN '' ELSE COALESCE(file, '') END AS file,
+        COALESCE(CASE WHEN problem = 'src_unknown' THEN src WHEN problem = 'dst_unknown' THEN dst
+             WHEN problem = 'bad_day' THEN day END, '') AS detail,
         event_id, TRY_CAST(value AS DOUBLE) AS value, quad,
-        CASE WHEN ref = '' OR problem <> '' THEN NULL ELSE ref END AS ref,
+        CASE WHEN problem <> '' OR ref IS NULL THEN '' ELSE ref END AS ref,
         CASE WHEN example = '' THEN NULL ELSE example END AS example
     FROM classified
 ),
-fine AS (  -- one row per tie, label and source: the distinct sources are counted on these few rows
+fine AS {materialized} (  -- one row per tie, label and source: sources counted on these
     SELECT problem, source, target, ttype, period, file, detail, label, ref,
         count(*) AS n, sum(value) AS total, count(value) AS n_value,
         sum(CASE WHEN quad IN ('3', '4') THEN 1 ELSE 0 END) AS conflict,
         min(example) AS example, min(event_id) AS first_id
     FROM keyed
     GROUP BY problem, source, target, ttype, period, file, detail, label, ref
+),
+by_label AS (
+    SELECT problem, source, target, ttype, period, file, detail, label,
+        sum(n) AS n, sum(total) AS total, sum(n_value) AS n_value, sum(conflict) AS conflict,
+        min(example) AS example, min(first_id) AS first_id
+    FROM fine
+    GROUP BY problem, source, target, ttype, period, file, detail, label
+),
+by_tie AS (
+    SELECT problem, source, target, ttype, period, file, detail,
+        sum(n) AS n, sum(total) AS total, sum(n_value) AS n_value, sum(conflict) AS conflict,
+        min(example) AS example, min(first_id) AS first_id
+    FROM by_label
+    GROUP BY problem, source, target, ttype, period, file, detail
+),
+refs AS (
+    SELECT problem, source, target, ttype, period, file, detail, count(*) AS sources
+    FROM (SELECT DISTINCT problem, source, target, ttype, period, file, detail, ref FROM fine
+          WHERE ref <> '') AS r
+    GROUP BY problem, source, target, ttype, period, file, detail
 )
-SELECT problem, source, target, ttype, period, file, detail, label, GROUPING(label) AS by_tie,
-    CAST(sum(n) AS BIGINT) AS n, sum(total) / NULLIF(sum(n_value), 0) AS mean,
-    CAST(sum(n_value) AS BIGINT) AS n_value, CAST(sum(conflict) AS BIGINT) AS conflict,
-    count(DISTINCT ref) AS sources, min(example) AS example, min(first_id) AS first_id
-FROM fine
-GROUP BY GROUPING SETS ((problem, source, target, ttype, period, file, detail),
-                        (problem, source, target, ttype, period, file, detail, label))
+SELECT l.problem, l.source, l.target, l.ttype, l.period, l.file, l.detail, l.label, 0 AS by_tie,
+    CAST(l.n AS BIGINT) AS n, l.total / NULLIF(l.n_value, 0) AS mean, CAST(l.n_value AS BIGINT) AS n_value,
+    CAST(l.conflict AS BIGINT) AS conflict, CAST(0 AS BIGINT) AS sources, l.example, l.first_id
+FROM by_label l
+UNION ALL
+SELECT t.problem, t.source, t.target, t.ttype, t.period, t.file, t.detail, '' AS label, 1 AS by_tie,
+    CAST(t.n AS BIGINT) AS n, t.total / NULLIF(t.n_value, 0) AS mean, CAST(t.n_value AS BIGINT) AS n_value,
+    CAST(t.conflict AS BIGINT) AS conflict, CAST(COALESCE(r.sources, 0) AS BIGINT) AS sources,
+    t.example, t.first_id
+FROM by_tie t LEFT JOIN refs r
+    ON t.problem = r.problem AND t.source = r.source AND t.target = r.target AND t.ttype = r.ttype
+    AND t.period = r.period AND t.file = r.file AND t.detail = r.detail
 """
 
 
@@ -497,8 +526,11 @@ def _duckdb_error(ex):
 
 def run_duckdb(kind, paths, layouts, period, *, memory_limit=None, progress=None):
     """Aggregate with DuckDB; returns the result rows of :data:`AGGREGATE_SQL` (a DataFrame)."""
+    import shutil
+    import tempfile
     import duckdb
-    con = duckdb.connect(config={"preserve_insertion_order": False})
+    spill = tempfile.mkdtemp(prefix="tiegraph-duckdb-")  # where DuckDB spills beyond its memory limit
+    con = duckdb.connect(config={"preserve_insertion_order": False, "temp_directory": spill})
     try:
         if memory_limit:
             con.execute(f"SET memory_limit = '{_memory_text(memory_limit)}'")
@@ -512,6 +544,7 @@ def run_duckdb(kind, paths, layouts, period, *, memory_limit=None, progress=None
             raise _duckdb_error(ex) from None
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def _memory_text(limit):
