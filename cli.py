@@ -412,6 +412,12 @@ def _default_title(session):
               help="Write an HTML snippet (no <html>/<head>) to paste into a briefing.")
 @click.option("--id", "element_id", metavar="NAME",
               help="Element id of the fragment (default: derived from the content).")
+@click.option("--no-runtime", "no_runtime", is_flag=True,
+              help="With --fragment: leave out the drawing code (about 650 KB), for a page where "
+                   "another tiegraph fragment carries it, before or after this one.")
+@click.option("--compact", is_flag=True,
+              help="Controls in a slim toolbar above the graph, legend below (automatic below "
+                   "720 px of width): for narrow text columns.")
 @click.option("--title", type=TEXT, help="Page title (default: tiegraph — the dataset).")
 @click.option("--size-by", type=click.Choice(CENTRALITY_METRICS + ("none",)),
               default="pagerank", show_default=True, help="Centrality behind node size.")
@@ -436,7 +442,7 @@ def _default_title(session):
                                     "level ALPHA (e.g. 0.05).")
 @filter_options
 @click.pass_obj
-def render(session, out, fragment, element_id, title, size_by, color_by, path_ends, strongest, k,
+def render(session, out, fragment, element_id, no_runtime, compact, title, size_by, color_by, path_ends, strongest, k,
            time_respecting, directed, image, seed, max_actors, min_weight, backbone, filters):
     """Draw the ties as an interactive page that works offline (one self-contained HTML file).
 
@@ -455,11 +461,14 @@ def render(session, out, fragment, element_id, title, size_by, color_by, path_en
         tiegraph render --out tiegraph.html
         tiegraph render --from 2022 --path PRK USA --out path.html --image path.svg
         tiegraph render --fragment --id fig1 --out - > fig1.html
+        tiegraph render --fragment --no-runtime --id fig2 --from 2022 --out fig2.html
         tiegraph --data cow-trade:trade.csv render --from 2010 --max-actors 150 --backbone 0.05
     """
     from explorer.html import valid_element_id, write_html, render_html
     if out != "-" and not out.lower().endswith((".html", ".htm")):
         raise click.UsageError(f"--out {out!r} must end in .html (or be '-' for stdout)")
+    if no_runtime and not fragment:
+        raise click.UsageError("--no-runtime needs --fragment (a whole page always carries its runtime)")
     if element_id is not None and not valid_element_id(element_id):
         raise click.UsageError(f"--id {element_id!r} must start with a letter and hold only letters, "
                                "digits, '-' and '_' (at most 64 characters)")
@@ -499,10 +508,12 @@ def render(session, out, fragment, element_id, title, size_by, color_by, path_en
                          filters_text=describe_filters(**filters), path_result=result,
                          notes_text=notes)
     if out == "-":
-        sys.stdout.write(render_html(page, fragment=fragment, element_id=element_id))
+        sys.stdout.write(render_html(page, fragment=fragment, element_id=element_id,
+                                     runtime=not no_runtime, compact=compact))
     else:
         try:
-            write_html(page, out, fragment=fragment, element_id=element_id)
+            write_html(page, out, fragment=fragment, element_id=element_id,
+                       runtime=not no_runtime, compact=compact)
         except OSError as ex:
             raise click.ClickException(f"cannot write {out}: {ex.strerror}") from ex
         session.info(f"wrote {out} ({page['meta']['n_actors']} actors, {page['meta']['n_ties']} ties)")

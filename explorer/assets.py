@@ -11,7 +11,10 @@ not set ``window.vis``.
 import functools
 from pathlib import Path
 
-__all__ = ["CSS", "SCRIPT", "vis_bundle", "VIS_VERSION"]
+__all__ = ["CSS", "SCRIPT", "BOOT", "NAMESPACE", "runtime_script", "vis_bundle", "VIS_VERSION"]
+
+#: The one global name a page of tiegraph figures uses (``window.tiegraph``).
+NAMESPACE = "tiegraph"
 
 VIS_VERSION = "9.1.2"
 
@@ -103,13 +106,20 @@ CSS = r"""
 .tiegraph .tg-path li{margin:3px 0}
 .tiegraph .tg-swatch-title{font-weight:600}
 .tiegraph .tg-chip{display:inline-block;padding:0 6px;border-radius:9px;font-size:11.5px;color:#fff;margin-right:4px}
+/* printed: the static SVG drawing (real text) instead of the canvas, and no controls */
+.tiegraph .tg-print{display:none}
+@media print{
+  .tiegraph{border:0;border-radius:0;overflow:visible;break-inside:avoid;page-break-inside:avoid}
+  .tiegraph .tg-head,.tiegraph .tg-main,.tiegraph .tg-details,.tiegraph .tg-tip{display:none!important}
+  .tiegraph .tg-print{display:block}
+  .tiegraph .tg-print svg{display:block;width:100%;height:auto;max-height:96vh}
+  .tiegraph .tg-path{background:none;padding:6px 0;break-inside:avoid}
+}
 @media (max-width:760px){.tiegraph .tg-main{flex-direction:column;height:auto}.tiegraph .tg-panel{flex:none;
   max-height:260px;border-right:0;border-bottom:1px solid var(--tg-line)}}
 """
 
 SCRIPT = r"""
-const root = (document.currentScript && document.currentScript.closest(".tiegraph"))
-  || document.getElementById(ROOT_ID);
 const part = (role) => root.querySelector('[data-role="' + role + '"]');
 const data = JSON.parse(part("data").textContent);
 const el = (tag, cls, text) => {
@@ -444,3 +454,45 @@ network.fit({animation: false});
 network.moveTo({scale: network.getScale() * 0.9, animation: false});  // room for labels at the edges
 requestAnimationFrame(() => network.redraw());
 """
+
+#: Runs once per page (a fragment's runtime): the vis-network bundle and the explorer, as
+#: ``window.tiegraph.draw(root)``; then draws every figure that registered before it came.
+_RUNTIME = r"""(function () {
+var ns = window.tiegraph;
+if (!ns || typeof ns !== "object" || !Array.isArray(ns.q)) ns = window.tiegraph = {q: []};
+if (!ns.draw) {
+var module = {exports: {}}, exports = module.exports, define = undefined;
+@@VIS@@
+var vis = module.exports;
+var drawOne = function (root, vis) {
+@@SCRIPT@@
+};
+ns.version = "@@VERSION@@";
+ns.draw = function (root) {
+  if (!root || root.getAttribute("data-tg-started")) return;
+  root.setAttribute("data-tg-started", "1");
+  try { drawOne(root, vis); } catch (err) { console.error("tiegraph: " + (root.id || "figure"), err); }
+};
+}
+ns.q.splice(0).forEach(function (r) { ns.draw(r); });
+})();"""
+
+#: Every fragment's own script: register the figure, drawn now or when the runtime arrives.
+BOOT = r"""(function () {
+var root = document.getElementById(@@ID@@);
+var ns = window.tiegraph;
+if (!ns || typeof ns !== "object" || !Array.isArray(ns.q)) ns = window.tiegraph = {q: []};
+if (ns.draw) ns.draw(root); else ns.q.push(root);
+})();"""
+
+
+@functools.lru_cache(maxsize=1)
+def runtime_script():
+    """Return the page runtime (vis-network and the explorer) as one script's text.
+
+    It defines one global, ``window.tiegraph`` (``q``: figures waiting for
+    the runtime, ``draw(root)``), and does nothing more when a runtime already
+    ran on the page, so any number of fragments may carry it.
+    """
+    return (_RUNTIME.replace("@@VERSION@@", VIS_VERSION).replace("@@SCRIPT@@", SCRIPT)
+            .replace("@@VIS@@", vis_bundle()))

@@ -8,9 +8,10 @@ HTML writer only serialises it.
 import math
 
 from graph.layout import spread_positions
+from graph.palette import OTHER_COLOR, PLAIN_COLOR, class_colors
 from graph.schema import ADVERSARIAL_TYPES, CONFIDENCE_RANK, TIE_TYPES
 
-__all__ = ["TYPE_COLORS", "COMMUNITY_COLORS", "type_color", "type_label", "vis_elements",
+__all__ = ["TYPE_COLORS", "type_color", "type_label", "vis_elements",
            "merge_ties", "legend_entries", "date_range", "path_overlay"]
 
 #: Edge colour per tie type. Hue families tell the kind of tie at a glance:
@@ -34,11 +35,8 @@ TYPE_COLORS = {
 #: Colours for types outside the vocabulary (imported data), in order of first appearance.
 FALLBACK_COLORS = ("#5c6bc0", "#00897b", "#8d6e63", "#c0ca33", "#6d4c41", "#546e7a")
 
-#: Node fill per community (or group), largest first; no reds or oranges, which mean "adversarial".
-COMMUNITY_COLORS = ("#4e79a7", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#9c755f",
-                    "#86bcb6", "#d4a6c8", "#8cd17d", "#a0cbe8")
-OTHER_COLOR = "#bab0ac"
-PLAIN_COLOR = "#6e7f99"
+#: Node fills come from :mod:`graph.palette`: a group's colour is a function of its name, and a
+#: bloc takes the colour of its largest member's group, so they are the same in every figure.
 
 MIN_SIZE, MAX_SIZE = 8, 30
 
@@ -117,17 +115,6 @@ def _sizes(scores, nodes):
     return out
 
 
-def _class_colors(classes):
-    """Colour per class value: classes ordered by size (then value) take palette colours."""
-    counts = {}
-    for c in classes.values():
-        if c is not None and c != "":
-            counts[c] = counts.get(c, 0) + 1
-    ranked = sorted(counts, key=lambda c: (-counts[c], str(c)))
-    return {c: (COMMUNITY_COLORS[i] if i < len(COMMUNITY_COLORS) else OTHER_COLOR)
-            for i, c in enumerate(ranked)}
-
-
 def date_range(G):
     """Return ``(first day, last day)`` covered by the ties of ``G``, or ``(None, None)``.
 
@@ -169,7 +156,8 @@ def _curves(edges):
                            "roundness": roundness}
 
 
-def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, spread=True):
+def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, spread=True,
+                 blocs=False):
     """Return the nodes and edges to draw, as sorted lists of plain dicts.
 
     Parameters
@@ -181,8 +169,13 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
     scores : dict, optional
         ``{actor: float}``; node size grows with the score (area-proportional).
     classes : dict, optional
-        ``{actor: community index or group}``; node colour by class, the
-        largest class first in the palette. ``None`` colours every node alike.
+        ``{actor: community index or group}``; node colour by class
+        (:func:`graph.palette.class_colors`): a group name has its own colour;
+        ``None`` colours every node alike.
+    blocs : bool
+        The classes are blocs (communities), not group names: each bloc takes
+        the colour of the group of its largest member (by ``scores``, else by
+        number of ties), so the same actors look the same in every figure.
     lone_class : bool
         Treat a class of one actor as no class (grey, ``cls`` = ``None``): a
         Louvain community of one is an actor with no cooperative tie.
@@ -231,7 +224,13 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
         for c in classes.values():
             sizes_of[c] = sizes_of.get(c, 0) + 1
         classes = {v: (c if sizes_of[c] > 1 else None) for v, c in classes.items()}
-    palette = _class_colors(classes) if classes is not None else {}
+    palette = {}
+    if classes is not None and blocs:
+        groups = {v: _text(G.nodes[v].get("group")) for v in nodes_sorted}
+        weight = scores if scores else {v: G.degree(v) for v in nodes_sorted}
+        palette = class_colors(classes, groups=groups, scores=weight)
+    elif classes is not None:
+        palette = class_colors({v: (c if c is None else _text(c)) for v, c in classes.items()})
     extra = sorted({d.get("type") for _, _, d in G.edges(data=True)} - set(TIE_TYPES), key=str)
     labels = {v: _text(G.nodes[v].get("name")) or str(v) for v in nodes_sorted}
     if spread and positions:
@@ -252,7 +251,8 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
             "size": sizes[v],
             "score": round(_num(scores.get(v)), 6) if scores else None,
             "cls": cls if cls is None or isinstance(cls, int) else _text(cls),
-            "color": PLAIN_COLOR if classes is None else palette.get(cls, OTHER_COLOR),
+            "color": PLAIN_COLOR if classes is None else palette.get(
+                cls if blocs or cls is None else _text(cls), OTHER_COLOR),
         })
     ties = []
     for s, t, key, d in sorted(G.edges(keys=True, data=True), key=lambda e: str(e[2])):

@@ -18,8 +18,9 @@ import json
 import re
 from pathlib import Path
 
-from .assets import CSS, SCRIPT, vis_bundle
+from .assets import BOOT, CSS, runtime_script
 from .elements import date_range, legend_entries
+from .image import render_svg
 
 __all__ = ["BIG", "vis_options", "build_page", "render_html", "write_html", "safe_json",
            "valid_element_id"]
@@ -191,15 +192,23 @@ _CONFIDENCE_CHOICES = (("0", "Any (speculated or better)"), ("1", "Assessed or b
                        ("2", "Reported or better"), ("3", "Confirmed only"))
 
 
-def render_html(page, *, fragment=False, element_id=None):
+def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=False):
     """Return the page (or, with ``fragment=True``, an embeddable snippet) as a string.
 
-    The fragment is one ``<div class="tiegraph" id=…>`` holding its own
-    style, data and script; its id is derived from the content (or
-    ``element_id``), and its script defines no globals, so several different
-    fragments can share a page. The full page wraps the same fragment in a
-    doctype'd document with a Content-Security-Policy that forbids every
-    network request.
+    The fragment is one ``<div class="tiegraph" id=…>`` holding its data, a
+    static SVG drawing of the same view for print (:func:`explorer.image.render_svg`,
+    shown instead of the canvas under ``@media print``) and a small script
+    that registers the figure on the page's one global, ``window.tiegraph``.
+    With ``runtime=True`` (the default) it also carries the runtime (style,
+    vis-network and the explorer script), which draws every figure of the page
+    that registered before or after it; ``runtime=False`` leaves it out, for
+    pages whose other fragment carries it (in any order). Its id is derived
+    from the content (or ``element_id``). The full page wraps the same
+    fragment in a doctype'd document with a Content-Security-Policy that
+    forbids every network request.
+
+    ``compact=True`` puts the controls in a slim toolbar above the graph
+    (as happens anyway when the figure is narrower than 720 px).
 
     Raises
     ------
@@ -212,6 +221,9 @@ def render_html(page, *, fragment=False, element_id=None):
     >>> page = build_page(nx.MultiDiGraph(), {"nodes": [], "edges": []}, title="<T>")
     >>> frag = render_html(page, fragment=True, element_id="fig1")
     >>> frag.startswith('<div class="tiegraph" id="fig1"'), "<html" in frag, "&lt;T&gt;" in frag
+    (True, False, True)
+    >>> lean = render_html(page, fragment=True, element_id="fig1", runtime=False)
+    >>> "vis.Network" in frag, "vis.Network" in lean, len(lean) < len(frag) // 10
     (True, False, True)
     """
     payload = safe_json(page)
@@ -226,9 +238,14 @@ def render_html(page, *, fragment=False, element_id=None):
     conf = "".join(f'<option value="{v}">{esc(t)}</option>' for v, t in _CONFIDENCE_CHOICES)
     notes = "".join(f'<div>{esc(n)}</div>' for n in _legend_notes(meta))
     header = " · ".join(esc(p) for p in _header_line(meta))
-    body = f"""<div class="tiegraph" id="{rid}">
-<style>{CSS}</style>
-<div class="tg-head"><h2 class="tg-title">{esc(meta['title'])}</h2><div class="tg-sub">{header}</div></div>
+    svg = render_svg(page)
+    style = f"<style>{CSS}</style>\n" if runtime else ""
+    waiting = "" if runtime else ("Waiting for the tiegraph runtime: a figure written without "
+                                  "--no-runtime must be on this page.")
+    script = (runtime_script() + "\n" if runtime else "") + BOOT.replace("@@ID@@", json.dumps(rid))
+    cls = "tiegraph tg-compact" if compact else "tiegraph"
+    body = f"""<div class="{cls}" id="{rid}">
+{style}<div class="tg-head"><h2 class="tg-title">{esc(meta['title'])}</h2><div class="tg-sub">{header}</div></div>
 <div class="tg-main">
 <div class="tg-panel">
 <h4>Tie types (edge colour)</h4>
@@ -248,7 +265,7 @@ def render_html(page, *, fragment=False, element_id=None):
 <h4>View</h4>
 <div class="tg-row"><label><input type="checkbox" data-role="physics"> Physics (let it move)</label><button type="button" data-role="fit">Fit</button></div>
 </div>
-<div class="tg-stage"><div class="tg-canvas" data-role="canvas"></div><div class="tg-status" data-role="status"></div>
+<div class="tg-stage"><div class="tg-canvas" data-role="canvas"></div><div class="tg-status" data-role="status">{waiting}</div>
 <div class="tg-legend" data-role="legend">
 <div>
 <div class="tg-row tg-wrap"><span class="tg-item"><span class="tg-line" style="border-top-color:#59636e"></span>confirmed or reported</span><span class="tg-item"><span class="tg-line tg-dash" style="border-top-color:#59636e"></span>assessed or speculated</span><span class="tg-item">&rarr; directed</span><span class="tg-item">width = tie weight</span></div>
@@ -258,16 +275,12 @@ def render_html(page, *, fragment=False, element_id=None):
 </div>
 <div class="tg-tip" data-role="tip" hidden></div></div>
 </div>
+<div class="tg-print" data-role="print">
+{svg}</div>
 <div class="tg-path" data-role="path" hidden></div>
 <div class="tg-details" data-role="details"><span class="tg-small">Click an actor or a tie to see its evidence; hover for a summary.</span></div>
 <script type="application/json" data-role="data">{payload}</script>
-<script>(function () {{
-var ROOT_ID = {json.dumps(rid)};
-var module = {{exports: {{}}}}, exports = module.exports, define = undefined;
-{vis_bundle()}
-var vis = module.exports;
-{SCRIPT}
-}})();</script>
+<script>{script}</script>
 </div>
 """
     if fragment:
@@ -290,7 +303,8 @@ var vis = module.exports;
 """
 
 
-def write_html(page, path, *, fragment=False, element_id=None):
+def write_html(page, path, *, fragment=False, element_id=None, runtime=True, compact=False):
     """Write :func:`render_html` to ``path`` atomically, as UTF-8 with ``\\n`` line ends; return the path."""
     from graph.files import write_atomic
-    return write_atomic(Path(path), render_html(page, fragment=fragment, element_id=element_id))
+    return write_atomic(Path(path), render_html(page, fragment=fragment, element_id=element_id,
+                                                runtime=runtime, compact=compact))

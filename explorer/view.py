@@ -65,7 +65,7 @@ def make_view(G, *, size_by="pagerank", color_by="community", polarity=None, see
         classes = None
     positions = layout_positions(G, seed=seed)
     elements = vis_elements(G, positions=positions, scores=scores, classes=classes,
-                            lone_class=color_by == "community")
+                            lone_class=color_by == "community", blocs=color_by == "community")
     path = path_overlay(path_result, elements) if path_result else None
     return build_page(G, elements, title=title, filters_text=filters_text, metric=metric,
                       color_by=color_by, polarity=polarity, path=path, notes_text=notes_text)

@@ -7,6 +7,12 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq >&2 && $SUDO apt-get install -y -qq chromium >&2
 fi
+# the briefing test builds a Markdown briefing with pandoc and reads its PDF with poppler's pdftotext
+if ! command -v pandoc >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+    echo "installing Debian's pandoc and poppler-utils for the briefing test..." >&2
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq >&2 && $SUDO apt-get install -y -qq pandoc poppler-utils >&2
+fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' >&2
 exec .venv/bin/python -m pytest "$@"

@@ -346,12 +346,23 @@ def test_hostile_dataset_runs_nothing(browser, tmp_path):
         p.page.press(".tiegraph [data-role=find]", "Enter")
         p.page.wait_for_timeout(200)
         found = p.js("""() => { const r = document.querySelector('.tiegraph');
-            return {imgs: document.querySelectorAll('img, svg, iframe, object, embed').length,
+            return {imgs: document.querySelectorAll('img, iframe, object, embed, svg svg, svg script, '
+                              + 'svg foreignObject, svg a, svg image, svg use, [onload], [onerror]').length,
+                    svgs: [...document.querySelectorAll('svg')].map((s) => s.parentElement.dataset.role),
+                    printed: r.querySelector('[data-role=print]').textContent,
                     scripts: document.querySelectorAll('script').length,
                     title: r.querySelector('.tg-title').textContent,
                     details: r.querySelector('[data-role=details]').textContent,
                     legend: r.querySelector('[data-role=classes]').textContent}; }""")
-        assert found["imgs"] == 0 and found["scripts"] == 2
+        assert (found["imgs"], found["scripts"]) == (0, 2), found
+        # one SVG, the print drawing, holding the hostile names as text
+        assert found["svgs"] == ["print"]
+        assert "North <img src=x onerror=alert(5)> Korea" in found["printed"]
+        assert "Russia</script><script>alert(6)</script>" in found["printed"]
+        # one SVG, the print drawing, holding the hostile names as text
+        assert found["svgs"] == ["print"]
+        assert "North <img src=x onerror=alert(5)> Korea" in found["printed"]
+        assert "Russia</script><script>alert(6)</script>" in found["printed"]
         assert found["title"] == HOSTILE[0]
         assert "North <img src=x onerror=alert(5)> Korea" in found["details"]  # shown as text
         assert "<b>axis</b>" in found["legend"]

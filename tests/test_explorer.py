@@ -71,7 +71,7 @@ def test_vis_elements_match_golden(small_graph):
     positions = {v: (i * 100, -i * 50) for i, v in enumerate(sorted(small_graph))}
     scores = {"PRK": 0.1, "RUS": 0.4, "CHN": 0.2, "USA": 0.3, "JPN": 0.0, "KOR": 0.05}
     classes = {"PRK": 0, "RUS": 0, "CHN": 0, "USA": 1, "JPN": 1, "KOR": 1}
-    el = vis_elements(small_graph, positions=positions, scores=scores, classes=classes)
+    el = vis_elements(small_graph, positions=positions, scores=scores, classes=classes, blocs=True)
     _check_golden("elements_small.json", el)
     _check_golden("legend_small.json", legend_entries(el))
     arms = next(e for e in el["edges"] if e["id"] == "PRK>RUS arms_transfer")
@@ -204,6 +204,47 @@ def test_unknown_types_get_distinct_fallback_colours():
     colours = {e["type"]: e["color"] for e in vis_elements(M, positions={})["edges"]}
     assert len(colours) == 3
     assert len(set(colours.values())) == 3 and colours["trade"] == TYPE_COLORS["trade"]
+
+
+def _fills(svg):
+    """{label: fill} of the nodes of an SVG from render_svg (circle, then its label, in node order)."""
+    circles = re.findall(r'<circle cx="[^"]+" cy="[^"]+" r="[^"]+" fill="(#[0-9a-f]{6})"', svg)
+    labels = re.findall(r'paint-order="stroke">([^<]*)</text>', svg)
+    return dict(zip(labels, circles))
+
+
+def test_colours_are_stable_across_figures(tmp_path):
+    from graph.palette import GROUP_COLORS, group_color
+    ds = load_dataset([])
+    axis, allies = GROUP_COLORS["axis"], GROUP_COLORS["allies"]
+    group_of = dict(zip(ds.actors["id"], ds.actors["group"]))
+    whole = build_graph(ds.ties, ds.actors, documents=ds.documents)
+    recent = build_graph(ds.ties[ds.ties["start_date"] >= "2023-01-01"], ds.actors, documents=ds.documents)
+    assert 0 < recent.number_of_nodes() < whole.number_of_nodes()
+    for G in (whole, recent):
+        # by group: a function of the group's name, whatever else the figure holds
+        page = make_view(G, color_by="group")
+        for n in page["nodes"]:
+            assert n["color"] == group_color(group_of.get(n["id"]) or None), n
+        assert {n["id"]: n["color"] for n in page["nodes"]}["PRK"] == axis
+        assert _fills(render_svg(page)) == {n["label"]: n["color"] for n in page["nodes"]}
+        # by bloc: the colour of the group of the bloc's largest member, not of its number
+        page = make_view(G, color_by="community")
+        nodes = {n["id"]: n for n in page["nodes"]}
+        blocs = {}
+        for n in page["nodes"]:
+            if n["cls"] is not None:
+                blocs.setdefault(n["cls"], []).append(n)
+        assert len(blocs) >= 2
+        for members in blocs.values():
+            top = min(members, key=lambda n: (-n["score"], n["id"]))
+            assert {m["color"] for m in members} == {group_color(group_of.get(top["id"]) or top["id"])}
+        assert nodes["PRK"]["color"] == nodes["RUS"]["color"] == axis
+        assert nodes["USA"]["color"] == allies
+        assert _fills(render_svg(page)) == {n["label"]: n["color"] for n in page["nodes"]}
+    # and the same in the page's data and its print drawing
+    text = render_html(make_view(recent, color_by="community"), fragment=True)
+    assert f'fill="{axis}"' in text.split('data-role="print"')[1] and f'"color":"{axis}"' in text
 
 
 def test_every_design_type_has_its_own_colour():
@@ -364,11 +405,19 @@ def test_fragment_ids_come_from_content_and_options(small_graph):
 
 
 def test_no_globals_in_our_script():
-    from explorer.assets import SCRIPT
-    # our code runs inside the fragment's function; the only names at its top level are locals
+    from explorer.assets import BOOT, SCRIPT, runtime_script
+    # our code runs inside the runtime's function; the only global is the namespace window.tiegraph
     assert "window." not in SCRIPT and "globalThis" not in SCRIPT
+    ours = runtime_script().replace(vis_bundle_text(), "") + BOOT
+    assert set(re.findall(r"window\.\w+", ours)) == {"window.tiegraph"}
+    assert "globalThis" not in ours
     assert ".innerHTML" not in SCRIPT and "insertAdjacentHTML" not in SCRIPT
     assert "document.write" not in SCRIPT
+
+
+def vis_bundle_text():
+    from explorer.assets import vis_bundle
+    return vis_bundle()
 
 
 def test_safe_json_escapes_markup():
