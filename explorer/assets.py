@@ -461,7 +461,7 @@ _RUNTIME = r"""(function () {
 var ns = window.tiegraph;
 if (!ns || typeof ns !== "object" || !Array.isArray(ns.q)) ns = window.tiegraph = {q: []};
 if (!ns.draw) {
-var module = {exports: {}}, exports = module.exports, define = undefined;
+var module = {exports: {}}, exports = module.exports, define = undefined, regeneratorRuntime;
 @@VIS@@
 var vis = module.exports;
 var drawOne = function (root, vis) {

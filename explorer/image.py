@@ -15,11 +15,15 @@ __all__ = ["render_svg", "write_image"]
 _FONT = "Helvetica, Arial, sans-serif"
 
 
-def _bounds(page, pad):
-    xs = [n["x"] for n in page["nodes"]] or [0]
-    ys = [n["y"] for n in page["nodes"]] or [0]
-    r = max((n["size"] for n in page["nodes"]), default=10)
-    return min(xs) - r - pad, min(ys) - r - pad, max(xs) + r + pad, max(ys) + r + pad
+def _bounds(page, pad, label_size=13):
+    """The drawing's box: discs, and labels (centred under their disc, about 0.55 em a character)."""
+    nodes = page["nodes"]
+    r = max((n["size"] for n in nodes), default=10)
+    half = {n["id"]: max(r, 0.3 * label_size * len(str(n.get("label", "")))) for n in nodes}
+    x0 = min((n["x"] - half[n["id"]] for n in nodes), default=-r)
+    x1 = max((n["x"] + half[n["id"]] for n in nodes), default=r)
+    ys = [n["y"] for n in nodes] or [0]
+    return x0 - pad, min(ys) - r - pad, x1 + pad, max(ys) + r + pad
 
 
 def _curve_ctrl(e, a, b):
@@ -34,8 +38,11 @@ def _curve_ctrl(e, a, b):
     return ((x1 + x2) / 2 - dy * r, (y1 + y2) / 2 + dx * r)
 
 
-def render_svg(page, *, legend=True):
+def render_svg(page, *, legend=True, label_size=13):
     """Return the view as an SVG document (text from the data is escaped).
+
+    ``legend`` is ``True`` (a column on the left), ``"below"`` (columns under
+    the drawing, for a figure printed in a text column) or ``False``.
 
     Examples
     --------
@@ -48,13 +55,16 @@ def render_svg(page, *, legend=True):
     (True, True, False)
     """
     esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
-    x0, y0, x1, y1 = _bounds(page, 40)
+    x0, y0, x1, y1 = _bounds(page, 24, label_size)
     width, height = x1 - x0, y1 - y0
-    side = 250 if legend else 0
+    side = 250 if legend is True else 0
     head = 72 if page["meta"].get("notes") else 56  # a second caption line says what was left out
     pos = {n["id"]: (n["x"] - x0 + side, n["y"] - y0 + head) for n in page["nodes"]}
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + side:.0f}" height="{height + head:.0f}" '
-           f'viewBox="0 0 {width + side:.0f} {height + head:.0f}" font-family="{_FONT}">',
+    below, foot = ([], 0)
+    if legend == "below":
+        below, foot = _legend_below(page, html.escape, head + height, width)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + side:.0f}" height="{height + head + foot:.0f}" '
+           f'viewBox="0 0 {width + side:.0f} {height + head + foot:.0f}" font-family="{_FONT}">',
            '<rect width="100%" height="100%" fill="#ffffff"/>']
     meta = page["meta"]
     sub = []
@@ -97,11 +107,13 @@ def render_svg(page, *, legend=True):
                    f'fill-opacity="{0.35 if faded else 1}" stroke="{stroke}" stroke-width="{sw}"/>')
     for n in page["nodes"]:
         x, y = pos[n["id"]]
-        out.append(f'<text x="{x:.1f}" y="{y + n["size"] + 14:.1f}" font-size="13" text-anchor="middle" '
+        out.append(f'<text x="{x:.1f}" y="{y + n["size"] + label_size + 1:.1f}" font-size="{label_size:g}" '
+                   f'text-anchor="middle" '
                    f'fill="#1f2328" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
                    f'{esc(n["label"])}</text>')
-    if legend:
+    if legend is True:
         out += _svg_legend(page, esc, head)
+    out += below
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -131,17 +143,17 @@ def _warn(t):
     return " (adversarial)" if t["adversarial"] == t["count"] else f" ({t['adversarial']} adversarial)"
 
 
-def _svg_legend(page, esc, top):
-    out = [f'<g font-size="12" fill="#1f2328" transform="translate(16,{top + 10})">']
-    y = 0
-    out.append(f'<text x="0" y="{y}" font-size="11" font-weight="bold" fill="#59636e">TIE TYPES</text>')
-    y += 18
+def _legend_blocks(page, esc):
+    """The legend as blocks of SVG lines, each ``(height, [elements at y from 0])``."""
+    blocks = []
+    out, y = [f'<text x="0" y="0" font-size="11" font-weight="bold" fill="#59636e">TIE TYPES</text>'], 18
     for t in page["legend"]["types"]:
         out.append(f'<line x1="0" y1="{y - 4}" x2="24" y2="{y - 4}" stroke="{esc(t["color"])}" stroke-width="3"/>')
         warn = _warn(t)
         out.append(f'<text x="32" y="{y}">{esc(t["label"])}{warn} — {t["count"]}</text>')
         y += 18
-    y += 8
+    blocks.append((y, out))
+    out, y = [], 0
     out.append(f'<line x1="0" y1="{y - 4}" x2="24" y2="{y - 4}" stroke="#59636e" stroke-width="2.5"/>'
                f'<text x="32" y="{y}">confirmed or reported</text>')
     y += 18
@@ -154,7 +166,9 @@ def _svg_legend(page, esc, top):
     if meta.get("metric"):
         out.append(f'<text x="0" y="{y}">Node size: {esc(meta["metric_label"])}</text>')
         y += 18
-    for i, c in enumerate(page["legend"]["classes"][:10]):
+    blocks.append((y, out))
+    out, y = [], 0
+    for c in page["legend"]["classes"][:10]:
         name = _class_name(c, meta)
         members = ", ".join(c["members"][:3]) + ("…" if c["count"] > 3 else "")
         out.append(f'<circle cx="6" cy="{y - 4}" r="6" fill="{esc(c["color"])}"/>'
@@ -163,8 +177,36 @@ def _svg_legend(page, esc, top):
     if page.get("path"):
         y += 8
         out.append(f'<text x="0" y="{y}" font-weight="bold">{esc(page["path"]["title"])}</text>')
+        y += 18
+    if out:
+        blocks.append((y, out))
+    return blocks
+
+
+def _svg_legend(page, esc, top):
+    """The legend in a column on the left (the image's layout)."""
+    out = [f'<g font-size="12" fill="#1f2328" transform="translate(16,{top + 10})">']
+    y = 0
+    for height, block in _legend_blocks(page, esc):
+        out.append(f'<g transform="translate(0,{y})">')
+        out += block
+        out.append("</g>")
+        y += height + 8
     out.append("</g>")
     return out
+
+
+def _legend_below(page, esc, top, width):
+    """The legend in columns under the drawing (print layout); return ``(elements, height)``."""
+    blocks = _legend_blocks(page, esc)
+    col = max(1.0, (width - 32) / max(1, len(blocks)))
+    out = [f'<g font-size="13" fill="#1f2328" transform="translate(16,{top + 18})">']
+    for i, (_, block) in enumerate(blocks):
+        out.append(f'<g transform="translate({i * col:.0f},0)">')
+        out += block
+        out.append("</g>")
+    out.append("</g>")
+    return out, max((h for h, _ in blocks), default=0) + 24
 
 
 def write_image(page, path):

@@ -461,8 +461,9 @@ def test_svg_draws_the_merged_lines_at_the_page_positions(small_graph):
     assert len(page["ties"]) == 8 and len(page["edges"]) == 7
     assert svg.count("<path ") == len(page["edges"])  # one line per merged edge, not per tie
     r = max(n["size"] for n in page["nodes"])
-    x0 = min(n["x"] for n in page["nodes"]) - r - 40
-    y0 = min(n["y"] for n in page["nodes"]) - r - 40
+    # the box holds every disc and every label (about 0.6 em a character, centred on its disc)
+    x0 = min(n["x"] - max(r, 0.3 * 13 * len(n["label"])) for n in page["nodes"]) - 24
+    y0 = min(n["y"] for n in page["nodes"]) - r - 24
     for n in page["nodes"]:
         assert f'cx="{n["x"] - x0 + 250:.1f}" cy="{n["y"] - y0 + 56:.1f}"' in svg
 
