@@ -93,7 +93,7 @@ CSS = r"""
 .tiegraph .tg-legend .tg-swatch-title{color:var(--tg-ink)}
 .tiegraph .tg-tip{position:absolute;z-index:5;max-width:360px;max-height:calc(100% - 8px);overflow:hidden;background:#fff;border:1px solid var(--tg-line);
   border-radius:6px;box-shadow:0 4px 14px rgba(0,0,0,.12);padding:8px 10px;font-size:12.5px;pointer-events:none}
-.tiegraph .tg-tip[hidden],.tiegraph [hidden]{display:none}
+.tiegraph .tg-tip[hidden],.tiegraph [hidden]{display:none!important}
 .tiegraph .tg-k{color:var(--tg-muted)}
 .tiegraph .tg-tie{margin-top:6px;padding-top:5px;border-top:1px dashed var(--tg-line)}
 .tiegraph .tg-tie-head{font-weight:600;font-size:12px}
@@ -115,13 +115,48 @@ CSS = r"""
   .tiegraph .tg-print svg{display:block;width:100%;height:auto;max-height:96vh}
   .tiegraph .tg-path{background:none;padding:6px 0;break-inside:avoid}
 }
-@media (max-width:760px){.tiegraph .tg-main{flex-direction:column;height:auto}.tiegraph .tg-panel{flex:none;
-  max-height:260px;border-right:0;border-bottom:1px solid var(--tg-line)}}
+/* narrow: a slim toolbar above the graph and the legend under it (render --compact, or a figure
+   under 720 px wide: the script sets tg-narrow from the figure's own width, not the window's) */
+.tiegraph .tg-lab{width:34px}
+.tiegraph .tg-menu>summary{display:none}
+.tiegraph .tg-find .tg-row input{flex:1;min-width:0}
+.tiegraph.tg-narrow .tg-main{flex-direction:column}
+.tiegraph.tg-narrow .tg-panel{flex:none;display:flex;flex-wrap:wrap;align-items:center;gap:4px 12px;border-right:0;
+  border-bottom:1px solid var(--tg-line);padding:5px 8px;overflow:visible;max-height:none;font-size:12px}
+.tiegraph.tg-narrow .tg-panel h4,.tiegraph.tg-narrow .tg-long{display:none}
+.tiegraph.tg-narrow .tg-menu{position:relative}
+.tiegraph.tg-narrow .tg-menu>summary{display:list-item;cursor:pointer;padding:1px 8px;border:1px solid var(--tg-line);
+  border-radius:5px;background:#fff;list-style-position:inside;white-space:nowrap}
+.tiegraph.tg-narrow .tg-menu-body{position:absolute;z-index:6;left:0;top:calc(100% + 4px);width:260px;max-width:85vw;
+  max-height:320px;overflow-y:auto;background:#fff;border:1px solid var(--tg-line);border-radius:6px;
+  box-shadow:0 4px 14px rgba(0,0,0,.12);padding:4px 10px 8px}
+.tiegraph.tg-narrow .tg-menu-body h4{display:block}
+.tiegraph.tg-narrow .tg-dates{display:flex;gap:8px}
+.tiegraph.tg-narrow .tg-row{margin:0}
+.tiegraph.tg-narrow .tg-dates input[type=range]{width:64px}
+.tiegraph.tg-narrow .tg-lab{width:auto}
+.tiegraph.tg-narrow .tg-conf select{width:auto;max-width:170px;font-size:12px;padding:1px 4px}
+.tiegraph.tg-narrow .tg-find input[type=search]{width:140px;flex:none;font-size:12px;padding:1px 6px}
+.tiegraph.tg-narrow .tg-find>.tg-small:empty{display:none}
+.tiegraph.tg-narrow .tg-canvas{height:var(--tg-graph-height,460px)}
+.tiegraph.tg-narrow .tg-details,.tiegraph.tg-narrow .tg-path{padding:8px 10px}
 """
 
 SCRIPT = r"""
 const part = (role) => root.querySelector('[data-role="' + role + '"]');
 const data = JSON.parse(part("data").textContent);
+// ---- narrow figures (render --compact, or under 720 px wide): toolbar above, types in a menu
+const menu = part("types-menu");
+let narrow = null;
+function layoutMode() {
+  const n = root.classList.contains("tg-compact") || root.clientWidth < 720;
+  if (n === narrow) return false;
+  narrow = n;
+  root.classList.toggle("tg-narrow", n);
+  menu.open = !n;
+  return true;
+}
+layoutMode();
 const el = (tag, cls, text) => {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -423,10 +458,39 @@ function find() {
 findIn.addEventListener("change", find);
 findIn.addEventListener("keydown", (ev) => { if (ev.key === "Enter") find(); });
 part("clear").addEventListener("click", () => { findIn.value = ""; hook.focused = null; part("find-out").textContent = "";
-  network.unselectAll(); restyle(null); network.fit(); });
+  network.unselectAll(); restyle(null); fitView(); });
 part("physics").addEventListener("change", (ev) => network.setOptions({physics: {enabled: ev.target.checked}}));
-part("fit").addEventListener("click", () => { network.fit({animation: false});
-  network.moveTo({scale: network.getScale() * 0.9, animation: false}); });
+// labels stay at least 11 px on screen when the figure is small or zoomed out (not on big graphs,
+// whose labels appear only when zoomed in)
+const baseFont = options.nodes.font.size;
+let fontNow = baseFont;
+function labelFloor() {
+  if (data.nodes.length > 800) return;
+  const want = Math.min(40, Math.max(baseFont, Math.ceil(11.5 / network.getScale())));
+  if (want !== fontNow) { fontNow = want; network.setOptions({nodes: {font: {size: want}}}); }
+}
+function fitView() {
+  network.fit({animation: false});
+  network.moveTo({scale: network.getScale() * 0.9, animation: false});  // room for labels at the edges
+  labelFloor();
+  // then fit the drawing with its labels (twice: the label size follows the scale)
+  const ids = nodeView.getIds(), c = part("canvas");
+  if (!ids.length || data.nodes.length > 800 || !c.clientWidth) return;
+  for (let i = 0; i < 2; i++) {
+    network.redraw();
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    ids.forEach((id) => { const b = network.getBoundingBox(id);
+      x0 = Math.min(x0, b.left); y0 = Math.min(y0, b.top); x1 = Math.max(x1, b.right); y1 = Math.max(y1, b.bottom); });
+    const scale = Math.min(c.clientWidth / (x1 - x0 + 16 / network.getScale()),
+                           c.clientHeight / (y1 - y0 + 16 / network.getScale()), 1.5);
+    network.moveTo({position: {x: (x0 + x1) / 2, y: (y0 + y1) / 2}, scale: scale, animation: false});
+    labelFloor();
+  }
+}
+network.on("zoom", labelFloor);
+part("fit").addEventListener("click", fitView);
+if (typeof ResizeObserver !== "undefined")
+  new ResizeObserver(() => { if (layoutMode()) { network.redraw(); fitView(); } }).observe(root);
 
 // ---- a path, when one was asked for
 if (data.path) {
@@ -450,8 +514,7 @@ if (data.path) {
   (data.path.alternatives || []).forEach((alt) => box.append(el("div", "tg-small", "Alternative: " + alt)));
 }
 refresh(true);
-network.fit({animation: false});
-network.moveTo({scale: network.getScale() * 0.9, animation: false});  // room for labels at the edges
+fitView();
 requestAnimationFrame(() => network.redraw());
 """
 

@@ -247,23 +247,33 @@ def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=
     body = f"""<div class="{cls}" id="{rid}">
 {style}<div class="tg-head"><h2 class="tg-title">{esc(meta['title'])}</h2><div class="tg-sub">{header}</div></div>
 <div class="tg-main">
-<div class="tg-panel">
+<div class="tg-panel" data-role="panel">
+<details class="tg-menu" data-role="types-menu" open><summary>Tie types</summary>
+<div class="tg-menu-body">
 <h4>Tie types (edge colour)</h4>
 <div data-role="types"></div>
 <div class="tg-row"><button type="button" data-role="all">All</button><button type="button" data-role="none">None</button></div>
-<div data-role="dates">
-<h4>Dates</h4>
-<div class="tg-row"><span class="tg-small" style="width:34px">From</span><input type="range" data-role="from" aria-label="From year"><b data-role="from-out"></b></div>
-<div class="tg-row"><span class="tg-small" style="width:34px">To</span><input type="range" data-role="to" aria-label="To year"><b data-role="to-out"></b></div>
 </div>
+</details>
+<div class="tg-group tg-dates" data-role="dates">
+<h4>Dates</h4>
+<div class="tg-row"><span class="tg-small tg-lab">From</span><input type="range" data-role="from" aria-label="From year"><b data-role="from-out"></b></div>
+<div class="tg-row"><span class="tg-small tg-lab">To</span><input type="range" data-role="to" aria-label="To year"><b data-role="to-out"></b></div>
+</div>
+<div class="tg-group tg-conf">
 <h4>Confidence</h4>
 <select data-role="conf" aria-label="Minimum confidence">{conf}</select>
+</div>
+<div class="tg-group tg-find">
 <h4>Find an actor</h4>
-<input type="search" data-role="find" list="{rid}-actors" placeholder="Name, id or alias" aria-label="Find an actor">
+<div class="tg-row"><input type="search" data-role="find" list="{rid}-actors" placeholder="Find: name, id or alias" aria-label="Find an actor"><button type="button" data-role="clear">Clear</button></div>
 <datalist id="{rid}-actors" data-role="actors"></datalist>
-<div class="tg-row"><button type="button" data-role="clear">Clear</button><span class="tg-small" data-role="find-out"></span></div>
+<span class="tg-small" data-role="find-out"></span>
+</div>
+<div class="tg-group tg-view">
 <h4>View</h4>
-<div class="tg-row"><label><input type="checkbox" data-role="physics"> Physics (let it move)</label><button type="button" data-role="fit">Fit</button></div>
+<div class="tg-row"><label><input type="checkbox" data-role="physics"> Physics<span class="tg-long"> (let it move)</span></label><button type="button" data-role="fit">Fit</button></div>
+</div>
 </div>
 <div class="tg-stage"><div class="tg-canvas" data-role="canvas"></div><div class="tg-status" data-role="status">{waiting}</div>
 <div class="tg-legend" data-role="legend">

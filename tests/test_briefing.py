@@ -176,3 +176,72 @@ def test_a_data_only_figure_without_a_runtime_says_so(browser, tmp_path):
 def test_no_runtime_needs_fragment(dataset_dir):
     result = CliRunner().invoke(cli, ["--data", str(dataset_dir), "render", "--no-runtime", "--out", "-"])
     assert result.exit_code == 2 and "--no-runtime needs --fragment" in result.output
+
+
+LABELS = """(ids) => { const h = document.querySelector('.tiegraph').__tiegraph, n = h.network;
+    return ids.map((id) => { const s = n.body.nodes[id].labelModule.size;
+        const a = n.canvasToDOM({x: s.left, y: s.top}), b = n.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
+        return {id, left: a.x, top: a.y, right: b.x, bottom: b.y}; }); }"""
+
+
+@pytest.mark.parametrize("width", [480, 640, 960])
+def test_narrow_columns_keep_the_graph_wide_and_its_labels_readable(browser, tmp_path, width):
+    frag = tmp_path / "fig.html"
+    _render("--fragment", "--id", "fig", "--out", str(frag))
+    text = frag.read_text("utf-8")
+    host = tmp_path / f"col{width}.html"
+    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Column</title></head>"
+                    f"<body style='margin:0'><div style='width:{width}px;margin:0 auto'><p>Text.</p>{text}"
+                    "</div></body></html>", encoding="utf-8")
+    p = Page(browser, width=width + 40).open(host)
+    try:
+        got = p.js("""() => { const r = document.querySelector('.tiegraph'), c = r.querySelector('[data-role=canvas]');
+            const s = document.scrollingElement, h = r.__tiegraph;
+            return {narrow: r.classList.contains('tg-narrow'), root: r.clientWidth, rootScroll: r.scrollWidth,
+                    page: s.clientWidth, pageScroll: s.scrollWidth, canvas: c.clientWidth,
+                    font: h.network.body.nodes[h.nodes.getIds()[0]].options.font.size * h.network.getScale(),
+                    menuOpen: r.querySelector('[data-role=types-menu]').open,
+                    panel: r.querySelector('[data-role=panel]').getBoundingClientRect().height}; }""")
+        assert got["pageScroll"] <= got["page"] and got["rootScroll"] <= got["root"], got  # no sideways scroll
+        assert got["font"] >= 11, got  # labels at least 11 px on screen
+        if width < 720:
+            assert got["narrow"] and not got["menuOpen"], got  # toolbar, types in a closed menu
+            assert got["canvas"] >= 0.8 * got["root"], got
+            assert got["panel"] < 110, got  # a slim toolbar, not a sidebar stacked on top
+            # the menu opens and its checkboxes filter
+            p.page.click(".tiegraph [data-role=types-menu] summary")
+            p.page.uncheck(".tiegraph [data-role=types] input[value=diplomatic]")
+            assert "diplomatic" not in " ".join(p.visible_edges())
+        else:
+            assert not got["narrow"] and got["menuOpen"], got
+        # the ten largest actors' labels do not overlap, and lie inside the graph area
+        data = _data(text)
+        top = [n["id"] for n in sorted(data["nodes"], key=lambda n: (-n["size"], n["id"]))[:10]]
+        boxes = p.js(LABELS, top)
+        assert all(b["right"] - b["left"] > 20 and b["bottom"] - b["top"] > 10 for b in boxes), boxes
+        for i, a in enumerate(boxes):
+            assert a["left"] >= -1 and a["right"] <= got["canvas"] + 1, a
+            for b in boxes[i + 1:]:
+                apart = (a["right"] <= b["left"] or b["right"] <= a["left"]
+                         or a["bottom"] <= b["top"] or b["bottom"] <= a["top"])
+                assert apart, (a, b)
+        p.clean()
+    finally:
+        p.close()
+
+
+def test_compact_puts_the_toolbar_above_the_graph_on_a_wide_page(browser, tmp_path):
+    out = tmp_path / "compact.html"
+    _render("--compact", "--out", str(out))
+    p = Page(browser, width=1300).open(out)
+    try:
+        got = p.js("""() => { const r = document.querySelector('.tiegraph');
+            const panel = r.querySelector('[data-role=panel]').getBoundingClientRect();
+            const canvas = r.querySelector('[data-role=canvas]').getBoundingClientRect();
+            const legend = r.querySelector('[data-role=legend]').getBoundingClientRect();
+            return {narrow: r.classList.contains('tg-narrow'), above: panel.bottom <= canvas.top + 1,
+                    below: legend.top >= canvas.bottom - 1, wide: canvas.width / r.clientWidth}; }""")
+        assert got == {"narrow": True, "above": True, "below": True, "wide": got["wide"]} and got["wide"] > 0.95
+        p.clean()
+    finally:
+        p.close()
