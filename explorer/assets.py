@@ -131,7 +131,7 @@ CSS = r"""
   max-height:320px;overflow-y:auto;background:#fff;border:1px solid var(--tg-line);border-radius:6px;
   box-shadow:0 4px 14px rgba(0,0,0,.12);padding:4px 10px 8px}
 .tiegraph.tg-narrow .tg-menu-body h4{display:block}
-.tiegraph.tg-narrow .tg-dates{display:flex;gap:8px}
+.tiegraph.tg-narrow .tg-dates,.tiegraph.tg-narrow .tg-view{display:flex;gap:8px 12px;flex-wrap:wrap}
 .tiegraph.tg-narrow .tg-row{margin:0}
 .tiegraph.tg-narrow .tg-dates input[type=range]{width:64px}
 .tiegraph.tg-narrow .tg-lab{width:auto}
@@ -165,7 +165,11 @@ const el = (tag, cls, text) => {
 };
 const CONF = ["speculated", "assessed", "reported", "confirmed"];
 const nodeById = new Map(data.nodes.map((n) => [n.id, n]));
-const edgeById = new Map(data.edges.map((e) => [e.id, e]));
+// "one line per pair": one line sums every tie of an actor pair (a toggle; on by default in a tangle)
+const pairs = data.pairs || [];
+const pairById = new Map(pairs.map((e) => [e.id, e]));
+const allLines = data.edges.concat(pairs);
+const edgeById = new Map(allLines.map((e) => [e.id, e]));
 // every tie with its evidence; a drawn edge merges the ties of one pair, type, direction and style
 const ties = data.ties || data.edges;
 const tieById = new Map(ties.map((t) => [t.id, t]));
@@ -175,7 +179,7 @@ const typeName = (t) => String(t).replace(/_/g, " ");
 const when = (e) => e.start ? (e.end ? e.start + " – " + e.end : e.start) : "undated";
 
 // ---- filters: they act on ties; an edge is drawn while one of its ties passes
-const state = {types: new Set(data.legend.types.map((t) => t.type)), minRank: 0,
+const state = {types: new Set(data.legend.types.map((t) => t.type)), minRank: 0, bundled: !!data.meta.bundle,
                from: data.years ? data.years[0] : null, to: data.years ? data.years[1] : null};
 const degree = new Map();
 const shownCount = new Map(), shownWeight = new Map();
@@ -206,15 +210,18 @@ function edgeStyle(e, dim, strong) {
     color: {color: e.color, highlight: e.color, hover: e.color, opacity: dim ? 0.1 : 0.75},
     arrows: {to: {enabled: e.arrows === "to", scaleFactor: 0.55}}};
   if (e.smooth) s.smooth = e.smooth;
+  else if (pairById.has(e.id)) s.smooth = false;  // one line per pair: straight, as counted and printed
   return s;
 }
 const pathEdges = new Set(data.path ? data.path.edges : []);
+const onPathLine = (e) => pairById.has(e.id) ? e.lines.some((id) => pathEdges.has(id)) : pathEdges.has(e.id);
 const baseDim = (n) => onPath.size > 0 && !onPath.has(n.id);
 countShown();  // before the views exist, so that they start with the right members
 const nodes = new vis.DataSet(data.nodes.map((n) => nodeStyle(n, baseDim(n))));
-const edges = new vis.DataSet(data.edges.map((e) =>
-  edgeStyle(e, pathEdges.size > 0 && !pathEdges.has(e.id), pathEdges.has(e.id))));
-const edgeView = new vis.DataView(edges, {filter: (item) => (shownCount.get(item.id) || 0) > 0});
+const edges = new vis.DataSet(allLines.map((e) =>
+  edgeStyle(e, pathEdges.size > 0 && !onPathLine(e), onPathLine(e))));
+const edgeView = new vis.DataView(edges, {filter: (item) =>
+  (shownCount.get(item.id) || 0) > 0 && pairById.has(item.id) === state.bundled});
 const nodeView = new vis.DataView(nodes, {filter: (item) =>
   isolated.has(item.id) || onPath.has(item.id) || (degree.get(item.id) || 0) > 0});
 
@@ -301,9 +308,9 @@ function countShown() {
     if (!passes(t)) return;
     shown++;
     degree.set(t.from, (degree.get(t.from) || 0) + 1); degree.set(t.to, (degree.get(t.to) || 0) + 1);
-    const id = t.edge || t.id;
-    shownCount.set(id, (shownCount.get(id) || 0) + 1);
-    shownWeight.set(id, (shownWeight.get(id) || 0) + Math.max(0, +t.weight || 0));
+    [t.edge || t.id, t.pair].forEach((id) => { if (!id) return;
+      shownCount.set(id, (shownCount.get(id) || 0) + 1);
+      shownWeight.set(id, (shownWeight.get(id) || 0) + Math.max(0, +t.weight || 0)); });
   });
   return shown;
 }
@@ -315,7 +322,7 @@ function refresh(initial) {
     if (shownDetails) shownDetails();
   }
   part("status").textContent = "Showing " + shown + " of " + ties.length + " ties ("
-    + edgeView.length + " of " + data.edges.length + " lines) among "
+    + edgeView.length + " of " + (state.bundled ? pairs.length + " pair " : data.edges.length + " ") + "lines) among "
     + nodeView.length + " of " + data.nodes.length + " actors";
 }
 
@@ -354,6 +361,11 @@ function edgeCard(e, full) {
     notes.push(shown.length === members.length ? members.length + " ties"
       : shown.length + " of " + members.length + " ties shown (the others are filtered out)");
   if (e.polarity === "adversarial") notes.push("adversarial");
+  if (pairById.has(e.id)) {  // one line per pair: say what it sums
+    const kinds = new Map();
+    shown.forEach((t) => kinds.set(t.type, (kinds.get(t.type) || 0) + 1));
+    notes.push("all ties of the pair: " + [...kinds].map(([k, n]) => typeName(k) + " ×" + n).join(", "));
+  }
   if (notes.length) box.append(el("div", "tg-small", notes.join(" · ")));
   const list = full ? shown : shown.slice(0, TIP_TIES);
   list.forEach((t) => box.append(tieCard(t, full)));
@@ -441,9 +453,9 @@ function restyle(focus) {
     ties.forEach((t) => { if ((t.from === focus || t.to === focus) && passes(t)) { near.add(t.from); near.add(t.to); } });
   }
   push(nodes, data.nodes.map((n) => nodeStyle(n, focus ? !near.has(n.id) : baseDim(n))));
-  push(edges, data.edges.map((e) => focus
+  push(edges, allLines.map((e) => focus
     ? edgeStyle(e, !(e.from === focus || e.to === focus), false)
-    : edgeStyle(e, pathEdges.size > 0 && !pathEdges.has(e.id), pathEdges.has(e.id))));
+    : edgeStyle(e, pathEdges.size > 0 && !onPathLine(e), onPathLine(e))));
 }
 function find() {
   const n = match(findIn.value);
@@ -459,6 +471,10 @@ findIn.addEventListener("change", find);
 findIn.addEventListener("keydown", (ev) => { if (ev.key === "Enter") find(); });
 part("clear").addEventListener("click", () => { findIn.value = ""; hook.focused = null; part("find-out").textContent = "";
   network.unselectAll(); restyle(null); fitView(); });
+const bundleBox = part("bundle");
+bundleBox.checked = state.bundled;
+if (!pairs.length) bundleBox.disabled = true;
+bundleBox.addEventListener("change", () => { state.bundled = bundleBox.checked; refresh(); });
 part("physics").addEventListener("change", (ev) => network.setOptions({physics: {enabled: ev.target.checked}}));
 // labels stay at least 11 px on screen when the figure is small or zoomed out (not on big graphs,
 // whose labels appear only when zoomed in)

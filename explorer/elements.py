@@ -12,7 +12,7 @@ from graph.palette import OTHER_COLOR, PLAIN_COLOR, class_colors
 from graph.schema import ADVERSARIAL_TYPES, CONFIDENCE_RANK, TIE_TYPES
 
 __all__ = ["TYPE_COLORS", "type_color", "type_label", "vis_elements",
-           "merge_ties", "legend_entries", "date_range", "path_overlay"]
+           "merge_ties", "pair_lines", "BUNDLE_ABOVE", "legend_entries", "date_range", "path_overlay"]
 
 #: Edge colour per tie type. Hue families tell the kind of tie at a glance:
 #: blues/purples military, greens economic, neutral diplomatic, and warning
@@ -39,6 +39,9 @@ FALLBACK_COLORS = ("#5c6bc0", "#00897b", "#8d6e63", "#c0ca33", "#6d4c41", "#546e
 #: bloc takes the colour of its largest member's group, so they are the same in every figure.
 
 MIN_SIZE, MAX_SIZE = 8, 30
+
+#: The page starts in "one line per pair" view when some actor pair has more lines than this.
+BUNDLE_ABOVE = 3
 
 #: A drawing smaller than this (pixels) is spread to fill it: about the page's graph area.
 FILL = (1000, 640)
@@ -285,7 +288,56 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
         })
     edges = merge_ties(ties, extra)
     _curves(edges)
-    return {"nodes": nodes, "edges": edges, "ties": ties}
+    return {"nodes": nodes, "edges": edges, "ties": ties, "pairs": pair_lines(edges, ties)}
+
+
+def pair_lines(edges, ties):
+    """Return one line per actor pair (the "one line per pair" view), sorted by id.
+
+    Each pair line sums every tie between the two actors, whatever their type
+    or direction: ``weight`` (and ``width`` from it), ``count`` of ties,
+    ``color`` and ``type`` of its dominant type (the most total weight, then
+    the most ties, then the vocabulary's order), ``types`` (``[type, ties]``
+    by weight), ``lines`` (the drawn edges it stands for) and ``ties``;
+    ``dashes`` when every tie is below ``reported``. Each tie gets a ``pair``
+    key naming its pair line (``ties`` is modified in place).
+
+    Examples
+    --------
+    >>> mk = lambda i, s, t, ty, w=1.0: {"id": i, "from": s, "to": t, "type": ty, "directed": False,
+    ...     "dashes": False, "polarity": "cooperative", "weight": w, "start_date": ""}
+    >>> ties = [mk("t1", "B", "A", "trade"), mk("t2", "A", "B", "energy", 3.0), mk("t3", "A", "C", "trade")]
+    >>> [(p["id"], p["count"], p["weight"], p["type"], p["lines"]) for p in pair_lines(merge_ties(ties), ties)]
+    [('A=B', 2, 4.0, 'energy', ['A~B energy', 'A~B trade']), ('A=C', 1, 1.0, 'trade', ['A~C trade'])]
+    >>> ties[0]["pair"]
+    'A=B'
+    """
+    color = {e["type"]: e["color"] for e in edges}
+    order = {t: i for i, t in enumerate(TIE_TYPES)}
+    groups = {}
+    for e in edges:
+        a, b = sorted((e["from"], e["to"]))
+        groups.setdefault((a, b), []).append(e)
+    by_id = {t["id"]: t for t in ties}
+    out = []
+    for (a, b), lines in sorted(groups.items()):
+        name = f"{a}={b}"
+        members = sorted((by_id[i] for e in lines for i in e["ties"] if i in by_id),
+                         key=lambda t: (t.get("start_date") or "", t["id"]))
+        for t in members:
+            t["pair"] = name
+        weight, count = {}, {}
+        for t in members:
+            weight[t["type"]] = weight.get(t["type"], 0.0) + t["weight"]
+            count[t["type"]] = count.get(t["type"], 0) + 1
+        types = sorted(weight, key=lambda ty: (-weight[ty], -count[ty], order.get(ty, len(order)), ty))
+        total = round(sum(weight.values()), 6)
+        out.append({"id": name, "from": a, "to": b, "type": types[0], "color": color[types[0]],
+                    "types": [[ty, count[ty]] for ty in types], "count": len(members), "weight": total,
+                    "width": _width(total), "dashes": all(t["dashes"] for t in members), "arrows": "",
+                    "directed": False, "polarity": "", "smooth": None,
+                    "lines": sorted(e["id"] for e in lines), "ties": [t["id"] for t in members]})
+    return out
 
 
 def _edge_key(tie):

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from .assets import BOOT, CSS, runtime_script
-from .elements import date_range, legend_entries
+from .elements import BUNDLE_ABOVE, date_range, legend_entries
 from .image import render_svg
 
 __all__ = ["BIG", "vis_options", "build_page", "render_html", "write_html", "safe_json",
@@ -147,10 +147,17 @@ def build_page(G, elements, *, title="Ties", filters_text="", metric=None, color
     years = [int(first[:4]), int(last[:4])] if first and last else None
     class_word = {"community": "Bloc", "group": "Group"}.get(color_by, "")
     ties = elements.get("ties", elements["edges"])
+    pairs = elements.get("pairs", [])
+    lines_per_pair = {}
+    for e in elements["edges"]:
+        key = tuple(sorted((e["from"], e["to"])))
+        lines_per_pair[key] = lines_per_pair.get(key, 0) + 1
+    bundle = bool(pairs) and max(lines_per_pair.values(), default=0) > BUNDLE_ABOVE
     return {
         "nodes": elements["nodes"],
         "edges": elements["edges"],
         "ties": ties,
+        "pairs": pairs,
         "legend": legend_entries(elements),
         "years": years,
         "options": vis_options(len(elements["nodes"]), len(elements["edges"])),
@@ -158,7 +165,7 @@ def build_page(G, elements, *, title="Ties", filters_text="", metric=None, color
         "meta": {"title": str(title), "filters": filters_text or "", "notes": notes_text or "",
                  "first": first, "last": last,
                  "n_actors": len(elements["nodes"]), "n_ties": len(ties),
-                 "n_edges": len(elements["edges"]),
+                 "n_edges": len(elements["edges"]), "n_pairs": len(pairs), "bundle": bundle,
                  "metric": metric, "metric_label": METRIC_LABELS.get(metric, metric or ""),
                  "color_by": color_by, "class_word": class_word, "polarity": polarity},
     }
@@ -272,6 +279,7 @@ def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=
 </div>
 <div class="tg-group tg-view">
 <h4>View</h4>
+<div class="tg-row"><label title="One line per actor pair: width by the pair's total weight, colour by its main type; click it for every tie"><input type="checkbox" data-role="bundle"> One line per pair</label></div>
 <div class="tg-row"><label><input type="checkbox" data-role="physics"> Physics<span class="tg-long"> (let it move)</span></label><button type="button" data-role="fit">Fit</button></div>
 </div>
 </div>

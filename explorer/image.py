@@ -10,7 +10,7 @@ import html
 import math
 from pathlib import Path
 
-__all__ = ["render_svg", "write_image"]
+__all__ = ["render_svg", "write_image", "drawn_lines"]
 
 _FONT = "Helvetica, Arial, sans-serif"
 
@@ -24,6 +24,21 @@ def _bounds(page, pad, label_size=13):
     x1 = max((n["x"] + half[n["id"]] for n in nodes), default=r)
     ys = [n["y"] for n in nodes] or [0]
     return x0 - pad, min(ys) - r - pad, x1 + pad, max(ys) + r + pad
+
+
+def drawn_lines(page):
+    """The lines the page starts with: one per actor pair when it opens in that view, else every line.
+
+    Examples
+    --------
+    >>> drawn_lines({"edges": ["e"], "pairs": ["p"], "meta": {"bundle": True}})
+    ['p']
+    >>> drawn_lines({"edges": ["e"], "meta": {}})
+    ['e']
+    """
+    if page["meta"].get("bundle") and page.get("pairs"):
+        return page["pairs"]
+    return page["edges"]
 
 
 def _curve_ctrl(e, a, b):
@@ -79,11 +94,11 @@ def render_svg(page, *, legend=True, label_size=13):
     on_path = set((page.get("path") or {}).get("edges", []))
     dim = bool(on_path)
     out.append('<g fill="none" stroke-linecap="round">')
-    for e in page["edges"]:
+    for e in drawn_lines(page):
         if e["from"] not in pos or e["to"] not in pos:
             continue
         a, b = pos[e["from"]], pos[e["to"]]
-        strong = e["id"] in on_path
+        strong = e["id"] in on_path or any(x in on_path for x in e.get("lines", ()))
         opacity = 0.9 if strong or not dim else 0.15
         w = max(4, e["width"] * 1.8) if strong else e["width"]
         dash = ' stroke-dasharray="7 5"' if e["dashes"] else ""
@@ -258,9 +273,9 @@ def _write_png(page, path):
     on_path = set((page.get("path") or {}).get("edges", []))
     path_nodes = set((page.get("path") or {}).get("nodes", []))
     dim = bool(on_path)
-    for e in page["edges"]:
+    for e in drawn_lines(page):
         a, b = pos[e["from"]], pos[e["to"]]
-        strong = e["id"] in on_path
+        strong = e["id"] in on_path or any(x in on_path for x in e.get("lines", ()))
         w = max(4, e["width"] * 1.8) if strong else e["width"]
         sm = e.get("smooth")
         rad = 0.0 if not sm else (sm["roundness"] * (1 if sm["type"] == "curvedCW" else -1) * 2)
