@@ -199,7 +199,7 @@ _CONFIDENCE_CHOICES = (("0", "Any (speculated or better)"), ("1", "Assessed or b
                        ("2", "Reported or better"), ("3", "Confirmed only"))
 
 
-def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=False):
+def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=False, graph_height=None):
     """Return the page (or, with ``fragment=True``, an embeddable snippet) as a string.
 
     The fragment is one ``<div class="tiegraph" id=…>`` holding its data, a
@@ -303,6 +303,7 @@ def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=
 """
     if fragment:
         return body
+    height = f"{int(graph_height)}px" if graph_height else "max(560px,min(78vh,900px))"
     csp = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
            "img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
     return f"""<!DOCTYPE html>
@@ -313,7 +314,7 @@ def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="tiegraph">
 <title>{esc(meta['title'])}</title>
-<style>body{{margin:16px;background:#f3f4f6}}.tiegraph{{--tg-graph-height:max(560px,min(78vh,900px))}}</style>
+<style>body{{margin:16px;background:#f3f4f6}}.tiegraph{{--tg-graph-height:{height}}}</style>
 </head>
 <body>
 {body}</body>
