@@ -236,9 +236,19 @@ def test_colours_are_stable_across_figures(tmp_path):
             if n["cls"] is not None:
                 blocs.setdefault(n["cls"], []).append(n)
         assert len(blocs) >= 2
+        colours = {}
         for members in blocs.values():
+            assert len({m["color"] for m in members}) == 1
+            colours[members[0]["color"]] = members
+        assert len(colours) == len(blocs)  # two blocs never share a colour
+        # the largest bloc led by a member of a group wears the group's colour; the others their leader's
+        seen = set()
+        for members in sorted(blocs.values(), key=lambda m: (-len(m), min((-n["score"], n["id"]) for n in m))):
             top = min(members, key=lambda n: (-n["score"], n["id"]))
-            assert {m["color"] for m in members} == {group_color(group_of.get(top["id"]) or top["id"])}
+            group = group_of.get(top["id"]) or top["id"]
+            want = group_color(group) if group not in seen else group_color(top["id"])
+            seen.add(group)
+            assert members[0]["color"] == want, (top["id"], group)
         assert nodes["PRK"]["color"] == nodes["RUS"]["color"] == axis
         assert nodes["USA"]["color"] == allies
         assert _fills(render_svg(page)) == {n["label"]: n["color"] for n in page["nodes"]}
