@@ -43,6 +43,9 @@ MIN_SIZE, MAX_SIZE = 8, 30
 #: The page starts in "one line per pair" view when some actor pair has more lines than this.
 BUNDLE_ABOVE = 3
 
+#: Drawings with more lines than this (the page's large-graph settings) get no pair lines.
+PAIRS_UP_TO = 2500
+
 #: A drawing smaller than this (pixels) is spread to fill it: about the page's graph area.
 FILL = (1000, 640)
 
@@ -201,6 +204,8 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
         what is drawn: the ties of one pair that share type, direction, line
         style and polarity merged into one (see :func:`merge_ties`), with
         ``smooth`` curves keeping the remaining parallel edges apart.
+        ``pairs`` holds one line per actor pair (:func:`pair_lines`; empty
+        above :data:`PAIRS_UP_TO` edges).
 
     Examples
     --------
@@ -288,7 +293,9 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
         })
     edges = merge_ties(ties, extra)
     _curves(edges)
-    return {"nodes": nodes, "edges": edges, "ties": ties, "pairs": pair_lines(edges, ties)}
+    # one line per pair is for a readable core; a big graph's page draws straight lines without it
+    pairs = pair_lines(edges, ties) if len(edges) <= PAIRS_UP_TO else []
+    return {"nodes": nodes, "edges": edges, "ties": ties, "pairs": pairs}
 
 
 def pair_lines(edges, ties):

@@ -245,7 +245,8 @@ def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=
     conf = "".join(f'<option value="{v}">{esc(t)}</option>' for v, t in _CONFIDENCE_CHOICES)
     notes = "".join(f'<div>{esc(n)}</div>' for n in _legend_notes(meta))
     header = " · ".join(esc(p) for p in _header_line(meta))
-    svg = render_svg(page, legend="below", label_size=16)
+    big = meta["n_actors"] > BIG["nodes"] or meta["n_edges"] > BIG["edges"]
+    svg = render_svg(page, legend="below", label_size=16, max_labels=150 if big else None)
     style = f"<style>{CSS}</style>\n" if runtime else ""
     waiting = "" if runtime else ("Waiting for the tiegraph runtime: a figure written without "
                                   "--no-runtime must be on this page.")

@@ -53,11 +53,13 @@ def _curve_ctrl(e, a, b):
     return ((x1 + x2) / 2 - dy * r, (y1 + y2) / 2 + dx * r)
 
 
-def render_svg(page, *, legend=True, label_size=13):
+def render_svg(page, *, legend=True, label_size=13, max_labels=None):
     """Return the view as an SVG document (text from the data is escaped).
 
     ``legend`` is ``True`` (a column on the left), ``"below"`` (columns under
     the drawing, for a figure printed in a text column) or ``False``.
+    ``max_labels`` labels only that many actors, the largest (the print
+    drawing of a big graph, whose page shows labels only when zoomed in).
 
     Examples
     --------
@@ -75,6 +77,7 @@ def render_svg(page, *, legend=True, label_size=13):
     side = 250 if legend is True else 0
     head = 72 if page["meta"].get("notes") else 56  # a second caption line says what was left out
     pos = {n["id"]: (n["x"] - x0 + side, n["y"] - y0 + head) for n in page["nodes"]}
+    radius = {n["id"]: n["size"] for n in page["nodes"]}
     below, foot = ([], 0)
     if legend == "below":
         below, foot = _legend_below(page, html.escape, head + height, width)
@@ -110,7 +113,7 @@ def render_svg(page, *, legend=True, label_size=13):
         out.append(f'<path d="{d}" stroke="{esc(e["color"])}" stroke-width="{w:g}" '
                    f'stroke-opacity="{opacity}"{dash}/>')
         if e["arrows"] == "to":
-            out.append(_arrow(e, a, b, ctrl, w, opacity, page))
+            out.append(_arrow(e, a, b, ctrl, w, opacity, radius[e["to"]]))
     out.append("</g>")
     path_nodes = set((page.get("path") or {}).get("nodes", []))
     for n in page["nodes"]:
@@ -120,7 +123,10 @@ def render_svg(page, *, legend=True, label_size=13):
         sw = 3 if n["id"] in path_nodes else 1.5
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{n["size"]:g}" fill="{esc(n["color"])}" '
                    f'fill-opacity="{0.35 if faded else 1}" stroke="{stroke}" stroke-width="{sw}"/>')
-    for n in page["nodes"]:
+    labelled = page["nodes"]
+    if max_labels is not None and len(labelled) > max_labels:
+        labelled = sorted(labelled, key=lambda n: (-n["size"], n["id"]))[:max_labels]
+    for n in labelled:
         x, y = pos[n["id"]]
         out.append(f'<text x="{x:.1f}" y="{y + n["size"] + label_size + 1:.1f}" font-size="{label_size:g}" '
                    f'text-anchor="middle" '
@@ -133,8 +139,7 @@ def render_svg(page, *, legend=True, label_size=13):
     return "\n".join(out) + "\n"
 
 
-def _arrow(e, a, b, ctrl, w, opacity, page):
-    size = {n["id"]: n["size"] for n in page["nodes"]}[e["to"]]
+def _arrow(e, a, b, ctrl, w, opacity, size):
     fx, fy = ctrl if ctrl else a
     ang = math.atan2(b[1] - fy, b[0] - fx)
     tipx, tipy = b[0] - math.cos(ang) * (size + 2), b[1] - math.sin(ang) * (size + 2)
@@ -270,6 +275,7 @@ def _write_png(page, path):
     # points per layout pixel (the axes keep an equal aspect, so take the tighter scale)
     px = min(bbox.width / (x1 - x0), bbox.height / (y1 - y0)) * 72 / fig.dpi
     pos = {n["id"]: (n["x"], n["y"]) for n in page["nodes"]}
+    radius = {n["id"]: n["size"] for n in page["nodes"]}
     on_path = set((page.get("path") or {}).get("edges", []))
     path_nodes = set((page.get("path") or {}).get("nodes", []))
     dim = bool(on_path)
@@ -283,7 +289,7 @@ def _write_png(page, path):
                                 arrowstyle="-|>,head_length=4,head_width=2.5" if e["arrows"] == "to" else "-",
                                 color=e["color"], lw=w * px, alpha=0.9 if strong or not dim else 0.15,
                                 linestyle=(0, (5, 4)) if e["dashes"] else "-",
-                                shrinkA=0, shrinkB={n["id"]: n["size"] for n in page["nodes"]}[e["to"]] * px * 1.4)
+                                shrinkA=0, shrinkB=radius[e["to"]] * px * 1.4)
         ax.add_patch(patch)
     for n in page["nodes"]:
         faded = dim and n["id"] not in path_nodes
