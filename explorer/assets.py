@@ -478,12 +478,16 @@ bundleBox.addEventListener("change", () => { state.bundled = bundleBox.checked; 
 part("physics").addEventListener("change", (ev) => network.setOptions({physics: {enabled: ev.target.checked}}));
 // labels stay at least 11 px on screen when the figure is small or zoomed out (not on big graphs,
 // whose labels appear only when zoomed in)
-const baseFont = options.nodes.font.size;
+const baseFont = options.nodes.font.size, edgeFont = options.edges.font.size;
 let fontNow = baseFont;
 function labelFloor() {
   if (data.nodes.length > 800) return;
   const want = Math.min(40, Math.max(baseFont, Math.ceil(11.5 / network.getScale())));
-  if (want !== fontNow) { fontNow = want; network.setOptions({nodes: {font: {size: want}}}); }
+  if (want !== fontNow) {  // line counts (×N) stay at least 9 px
+    fontNow = want;
+    network.setOptions({nodes: {font: {size: want}},
+                        edges: {font: {size: Math.max(edgeFont, Math.ceil(9 / network.getScale()))}}});
+  }
 }
 function fitView() {
   network.fit({animation: false});
@@ -497,9 +501,11 @@ function fitView() {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     ids.forEach((id) => { const b = network.getBoundingBox(id);
       x0 = Math.min(x0, b.left); y0 = Math.min(y0, b.top); x1 = Math.max(x1, b.right); y1 = Math.max(y1, b.bottom); });
+    // 24 px kept free at the top for the status line
     const scale = Math.min(c.clientWidth / (x1 - x0 + 16 / network.getScale()),
-                           c.clientHeight / (y1 - y0 + 16 / network.getScale()), 1.5);
-    network.moveTo({position: {x: (x0 + x1) / 2, y: (y0 + y1) / 2}, scale: scale, animation: false});
+                           (c.clientHeight - 24) / (y1 - y0 + 16 / network.getScale()), 1.5);
+    network.moveTo({position: {x: (x0 + x1) / 2, y: (y0 + y1) / 2 - 12 / scale}, scale: scale,
+                    animation: false});
     labelFloor();
   }
 }
