@@ -315,7 +315,7 @@ def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="tiegraph">
 <title>{esc(meta['title'])}</title>
-<style>body{{margin:16px;background:#f3f4f6}}.tiegraph{{--tg-graph-height:{height}}}</style>
+<style>body{{margin:16px;background:#f3f4f6}}.tiegraph{{--tg-graph-height:{height}}}@media print{{body{{margin:0;background:#fff}}}}</style>
 </head>
 <body>
 {body}</body>
