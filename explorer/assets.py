@@ -2,19 +2,17 @@
 
 The CSS is scoped under ``.tiegraph`` so that a fragment pasted into a
 briefing neither restyles the host page nor is restyled much by it. The
-script finds its own root element, reads its data from a JSON block inside
-it, and defines no globals: the vis-network bundle runs inside the same
-function, with a local ``module``/``exports`` so that its UMD wrapper does
-not set ``window.vis``.
+runtime (:func:`runtime_script`: vis-network and the explorer) defines one
+global, ``window.tiegraph``, on which each figure registers (:data:`BOOT`);
+the vis-network bundle runs inside the runtime's function, with a local
+``module``/``exports`` so that its UMD wrapper does not set ``window.vis``.
+Each figure's script reads its data from a JSON block inside its own root.
 """
 
 import functools
 from pathlib import Path
 
-__all__ = ["CSS", "SCRIPT", "BOOT", "NAMESPACE", "runtime_script", "vis_bundle", "VIS_VERSION"]
-
-#: The one global name a page of tiegraph figures uses (``window.tiegraph``).
-NAMESPACE = "tiegraph"
+__all__ = ["CSS", "SCRIPT", "BOOT", "runtime_script", "vis_bundle", "VIS_VERSION"]
 
 VIS_VERSION = "9.1.2"
 
