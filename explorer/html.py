@@ -152,7 +152,8 @@ def build_page(G, elements, *, title="Ties", filters_text="", metric=None, color
     for e in elements["edges"]:
         key = tuple(sorted((e["from"], e["to"])))
         lines_per_pair[key] = lines_per_pair.get(key, 0) + 1
-    bundle = bool(pairs) and max(lines_per_pair.values(), default=0) > BUNDLE_ABOVE
+    # a path is drawn on its own ties, so a page with one opens with every line
+    bundle = bool(pairs) and not path and max(lines_per_pair.values(), default=0) > BUNDLE_ABOVE
     return {
         "nodes": elements["nodes"],
         "edges": elements["edges"],

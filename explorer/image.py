@@ -163,7 +163,7 @@ def _warn(t):
     return " (adversarial)" if t["adversarial"] == t["count"] else f" ({t['adversarial']} adversarial)"
 
 
-def _legend_blocks(page, esc):
+def _legend_blocks(page, esc, path=True):
     """The legend as blocks of SVG lines, each ``(height, [elements at y from 0])``."""
     blocks = []
     out, y = [f'<text x="0" y="0" font-size="11" font-weight="bold" fill="#59636e">TIE TYPES</text>'], 18
@@ -194,7 +194,7 @@ def _legend_blocks(page, esc):
         out.append(f'<circle cx="6" cy="{y - 4}" r="6" fill="{esc(c["color"])}"/>'
                    f'<text x="18" y="{y}">{esc(name)}: {esc(members)}</text>')
         y += 18
-    if page.get("path"):
+    if path and page.get("path"):
         y += 8
         out.append(f'<text x="0" y="{y}" font-weight="bold">{esc(page["path"]["title"])}</text>')
         y += 18
@@ -218,15 +218,19 @@ def _svg_legend(page, esc, top):
 
 def _legend_below(page, esc, top, width):
     """The legend in columns under the drawing (print layout); return ``(elements, height)``."""
-    blocks = _legend_blocks(page, esc)
+    blocks = _legend_blocks(page, esc, path=False)
     col = max(1.0, (width - 32) / max(1, len(blocks)))
     out = [f'<g font-size="13" fill="#1f2328" transform="translate(16,{top + 18})">']
     for i, (_, block) in enumerate(blocks):
         out.append(f'<g transform="translate({i * col:.0f},0)">')
         out += block
         out.append("</g>")
+    height = max((h for h, _ in blocks), default=0)
+    if page.get("path"):  # the path's title across the whole width, under the columns
+        out.append(f'<text x="0" y="{height + 8}" font-weight="bold">{esc(page["path"]["title"])}</text>')
+        height += 26
     out.append("</g>")
-    return out, max((h for h, _ in blocks), default=0) + 24
+    return out, height + 24
 
 
 def write_image(page, path):
