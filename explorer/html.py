@@ -247,7 +247,8 @@ def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=
     notes = "".join(f'<div>{esc(n)}</div>' for n in _legend_notes(meta))
     header = " · ".join(esc(p) for p in _header_line(meta))
     big = meta["n_actors"] > BIG["nodes"] or meta["n_edges"] > BIG["edges"]
-    svg = render_svg(page, legend="below", label_size=16, max_labels=150 if big else None)
+    svg = render_svg(page, legend="below", label_size=16, max_labels=150 if big else None,
+                     halo=False)
     style = f"<style>{CSS}</style>\n" if runtime else ""
     waiting = "" if runtime else ("Waiting for the tiegraph runtime: a figure written without "
                                   "--no-runtime must be on this page.")

@@ -53,13 +53,16 @@ def _curve_ctrl(e, a, b):
     return ((x1 + x2) / 2 - dy * r, (y1 + y2) / 2 + dx * r)
 
 
-def render_svg(page, *, legend=True, label_size=13, max_labels=None):
+def render_svg(page, *, legend=True, label_size=13, max_labels=None, halo=True):
     """Return the view as an SVG document (text from the data is escaped).
 
     ``legend`` is ``True`` (a column on the left), ``"below"`` (columns under
     the drawing, for a figure printed in a text column) or ``False``.
     ``max_labels`` labels only that many actors, the largest (the print
     drawing of a big graph, whose page shows labels only when zoomed in).
+    ``halo=False`` sets labels on a soft white box rather than a white
+    stroke, so that a PDF holds each label once (a stroked halo is a second
+    copy of the text).
 
     Examples
     --------
@@ -128,10 +131,16 @@ def render_svg(page, *, legend=True, label_size=13, max_labels=None):
         labelled = sorted(labelled, key=lambda n: (-n["size"], n["id"]))[:max_labels]
     for n in labelled:
         x, y = pos[n["id"]]
-        out.append(f'<text x="{x:.1f}" y="{y + n["size"] + label_size + 1:.1f}" font-size="{label_size:g}" '
-                   f'text-anchor="middle" '
-                   f'fill="#1f2328" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-                   f'{esc(n["label"])}</text>')
+        base = y + n["size"] + label_size + 1
+        if halo:
+            paint = 'stroke="#ffffff" stroke-width="3" paint-order="stroke"'
+        else:  # a soft box behind the label instead of a stroked halo: each label is one text run in a PDF
+            w = 0.56 * label_size * len(n["label"]) + 6
+            out.append(f'<rect x="{x - w / 2:.1f}" y="{base - label_size:.1f}" width="{w:.1f}" '
+                       f'height="{label_size * 1.3:.1f}" rx="3" fill="#ffffff" fill-opacity="0.8"/>')
+            paint = 'data-label="1"'
+        out.append(f'<text x="{x:.1f}" y="{base:.1f}" font-size="{label_size:g}" '
+                   f'text-anchor="middle" fill="#1f2328" {paint}>{esc(n["label"])}</text>')
     if legend is True:
         out += _svg_legend(page, esc, head)
     out += below
