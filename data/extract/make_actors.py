@@ -61,6 +61,12 @@ CAPITALS = {
     "LAO": "Vientiane", "KHM": "Phnom Penh", "MYS": "Kuala Lumpur", "FIN": "Helsinki",
     "EST": "Tallinn", "LVA": "Riga", "LTU": "Vilnius", "GEO": "Tbilisi", "DNK": "Copenhagen",
 }
+EXTRA_NAMES = {  # everyday names the two libraries lack
+    "TUR": "Turkey", "CZE": "Czech Republic", "CIV": "Ivory Coast", "MKD": "Macedonia",
+    "COD": "DR Congo", "MMR": "Burma", "VNM": "Vietnam", "LAO": "Laos", "SYR": "Syria",
+    "IRN": "Iran", "VEN": "Venezuela", "BOL": "Bolivia", "TZA": "Tanzania", "MDA": "Moldova",
+    "PSE": "Palestine", "XKX": "Kosovo",
+}
 LEADERS = {
     "RUS": "Putin;Vladimir Putin;Lavrov;Sergei Lavrov;Shoigu;Sergei Shoigu;Belusov;Andrei Belusov;Kremlin",
     "CHN": "Xi;Xi Jinping;Wang Yi;Li Shangfu",
@@ -109,7 +115,7 @@ def main():
             if form and "," not in form:
                 add(c.alpha_3, name, "state", "other", form, "name")
     known = {r["id"]: r for r in rows}
-    for table, kind in ((DEMONYMS, "demonym"), (CAPITALS, "capital"), (LEADERS, "leader")):
+    for table, kind in ((EXTRA_NAMES, "name"), (DEMONYMS, "demonym"), (CAPITALS, "capital"), (LEADERS, "leader")):
         for iso3, forms in table.items():
             base = known[iso3]
             for form in forms.split(";"):

@@ -23,7 +23,7 @@ ALWAYS_DIRECTED = {"arms_transfer", "technology_transfer", "sanctions", "hostile
 _GRADE_RANK = {"confirmed": 0, "reported": 1, "assessed": 2, "speculated": 3}
 _JOINERS = {",", "and", "&", "–", "—", "-", "/", "the", "’s", "'s", "’", "as", "well", "or", "both"}
 _SOURCE_PREPS = {"from", "by"}
-_BE = {"be", "is", "are", "was", "were", "been", "being", "has", "have", "had"}
+_BE = {"be", "is", "are", "was", "were", "been", "being"}
 _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "because", "although",
              "however", "(", ")"}
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
@@ -230,7 +230,7 @@ class Extractor:
         lo, hi = self._clause(doc, s0, s1, a)
         end_tok = obj[2] if obj else b
         left, _ = self._group(doc, actors, a, -1, (lo, hi))
-        right, prep = self._group(doc, actors, end_tok, +1, (lo, hi))
+        right, prep = self._group(doc, actors, b, +1, (lo, hi))
         right2, prep2 = [], ""
         if right:
             right2, prep2 = self._group(doc, actors, right[-1].end, +1, (lo, hi))
@@ -257,6 +257,8 @@ class Extractor:
                 elif passive:
                     how = "passive, no agent"
                     return []
+            elif right and prep in ("between", "among") and len(right) >= 2:
+                src, tgt, how = right[:1], right[1:], f"'{prep}': order of mention"
             elif right and right2:
                 if prep2 in _SOURCE_PREPS:
                     src, tgt, how = right2, right, f"'{prep2}' marks the source"
@@ -285,7 +287,7 @@ class Extractor:
             pairs, how = self._parse_direction(sent, a, pairs, how)
         if not pairs:
             return []
-        grade = self._grade(doc, cues, lo, end_tok, {p.label_ for pr in pairs for p in pr}, actors)
+        grade = self._grade(doc, cues, lo, hi, {p.label_ for pr in pairs for p in pr}, actors)
         start, end, note = self._date(sent, a, article_date, para_date)
         quote_span = doc[lo:hi] if (hi - lo) >= 6 and (lo > s0 or hi < s1) else sent
         quote = quote_span.text.strip(" ;")
@@ -327,7 +329,7 @@ class Extractor:
     def _grade(self, doc, cues, lo, end_tok, parties, actors):
         best = "confirmed"
         for (kind, grade, cue), ca, cb in cues:
-            if kind != "grade" or not (lo <= ca < end_tok + 3):
+            if kind != "grade" or not (lo <= ca < end_tok):
                 continue
             if grade == "reported" and doc[ca].lower_ in _REPORTING:
                 speaker = [sp for sp in actors if sp.end <= ca and ca - sp.end <= 6]
