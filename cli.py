@@ -579,7 +579,7 @@ def extract(session, files, doc_ids, date, out, fmt):
 
 def _review_line(rich_text):
     from rich.console import Console
-    Console(file=click.get_text_stream("stdout"), highlight=False, soft_wrap=True).print(rich_text)
+    Console(file=sys.stdout, highlight=False, soft_wrap=True, color_system=None if not sys.stdout.isatty() else "auto").print(rich_text)
 
 
 def _candidate_view(row, n, total):
@@ -606,7 +606,7 @@ def _candidate_view(row, n, total):
 
 
 def _read_key():
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     if stdin.isatty():
         return click.getchar()
     line = stdin.readline()

@@ -332,7 +332,8 @@ class Extractor:
             if kind != "grade" or not (lo <= ca < end_tok):
                 continue
             if grade == "reported" and doc[ca].lower_ in _REPORTING:
-                speaker = [sp for sp in actors if sp.end <= ca and ca - sp.end <= 6]
+                speaker = [sp for sp in actors if sp.end <= ca and ca - sp.end <= 4
+                           and not any(t.is_punct for t in doc[sp.end:ca])]
                 if speaker and speaker[-1].label_ in parties:
                     continue  # a party says it: on record
             if _GRADE_RANK[grade] > _GRADE_RANK[best]:
