@@ -152,9 +152,19 @@ def test_quotes_are_exact_substrings_and_offsets_are_right(ex):
 
 def test_the_tables_reject_a_bad_row_naming_file_line_and_field(tmp_path):
     from graph.errors import DatasetError
-    for name in ("actors.csv", "triggers.csv", "grades.csv", "negations.csv", "dates.csv"):
+    from graph.extract.tables import TABLE_FILES
+    for name in TABLE_FILES:
         (tmp_path / name).write_text((TABLES / name).read_text(encoding="utf-8"), encoding="utf-8")
     with open(tmp_path / "triggers.csv", "a", encoding="utf-8") as fh:
         fh.write("friendship,hug,trigger,false,,x\n")
     with pytest.raises(DatasetError, match=r"triggers.csv:\d+: type: 'friendship' is not a tie type"):
         load_tables(tmp_path)
+
+
+@pytest.mark.parametrize("row", rows("references.csv"), ids=lambda r: r["cue"])
+def test_every_reference_cue_stands_for_the_last_actors_named(ex, row):
+    second = row["example"].split(". ", 1)[1]
+    cands = [c for c in found(ex, row["example"]) if c.quote == second]
+    n = int(row["count"])
+    assert len({frozenset((c.source, c.target)) for c in cands}) == n * (n - 1) // 2, row["cue"]
+    assert all(c.start == "2020" for c in cands)

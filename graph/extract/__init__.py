@@ -70,7 +70,7 @@ def extract_files(paths, *, doc_ids=None, date=None, dataset=None, tables=None):
         seen = {}
         for c in ex.extract(d.text, day):
             assert d.text[c.quote_at:c.quote_at + len(c.quote)] == c.quote
-            key = (frozenset((c.source, c.target)), c.type, c.start, c.end, c.quote_at)
+            key = (frozenset((c.source, c.target)), c.type, c.quote_at)  # one per sentence
             if key in seen:
                 continue
             seen[key] = True

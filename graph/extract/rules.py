@@ -31,6 +31,12 @@ _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirm
 _MAX_GAP = 14
 
 
+def _heading(paragraph):
+    """A title, menu or byline line: short and not ending a sentence."""
+    p = paragraph.strip()
+    return len(p.split()) < 15 and not p.endswith((".", "!", "?", "”", '"', "REF", ".)"))
+
+
 @dataclass
 class Candidate:
     source: str
@@ -102,6 +108,11 @@ class Extractor:
         for i, r in enumerate(tables.negations):
             self.cues[f"N{i}"] = (r["kind"], r["kind"], r["cue"])
             self.cue_matcher.add(f"N{i}", list(nlp.tokenizer.pipe([r["cue"]])))
+        self.ref_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.refs = {}
+        for i, r in enumerate(tables.references):
+            self.refs[f"R{i}"] = int(r["count"])
+            self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
 
     # ------------------------------------------------------------------ pipeline
@@ -140,10 +151,13 @@ class Extractor:
         strings = self.nlp.vocab.strings
         docs = self.nlp.pipe((p for _, p in paras), batch_size=64)
         for (offset, para), doc in zip(paras, docs):
+            if _heading(para):
+                continue
             self._lemmatize(doc)
             actors = sorted(filter_spans([Span(doc, a, b, label=m)
                                           for m, a, b in self.actor_matcher(doc)]),
                             key=lambda sp: sp.start)
+            actors = self._resolve_references(doc, actors)
             trig = [(self.triggers[strings[m]], a, b) for m, a, b in self.trigger_matcher(doc)]
             cues = [(self.cues[strings[m]], a, b) for m, a, b in self.cue_matcher(doc)]
             para_date = None
@@ -159,6 +173,24 @@ class Extractor:
                     para_date = own
         return out
 
+    def _resolve_references(self, doc, actors):
+        """"the two countries", "the three leaders" (references.csv) stand for the last two or
+        three distinct actors named before them in the paragraph: one span per actor."""
+        refs = sorted(self.ref_matcher(doc), key=lambda m: m[1])
+        if not refs:
+            return actors
+        from spacy.tokens import Span
+        out = list(actors)
+        for m, a, b in refs:
+            n = self.refs[self.nlp.vocab.strings[m]]
+            recent = []
+            for sp in reversed([x for x in actors if x.end <= a]):
+                if sp.label_ not in recent:
+                    recent.append(sp.label_)
+            if len(recent) >= n and not any(x.start < b and a < x.end for x in actors):
+                out += [Span(doc, a, b, label=lab) for lab in reversed(recent[:n])]
+        return sorted(out, key=lambda sp: sp.start)
+
     # ------------------------------------------------------------------ one sentence
     def _sentence(self, sent, actors, trig, cues, offset, article_date, para_date):
         doc = sent.doc
@@ -166,6 +198,7 @@ class Extractor:
         inside = {i for sp in actors for i in range(sp.start, sp.end)}
         found = []
         objects = [(r, a, b) for r, a, b in trig if r["role"] == "object"]
+        plan = []
         for r, a, b in trig:
             if r["role"] == "object" or any(a <= i < b for i in inside):
                 continue
@@ -177,6 +210,12 @@ class Extractor:
                             and oa - b <= 12), None)
                 if obj is None:
                     continue
+            plan.append((r, a, b, obj))
+        # a verb with its object ("exported crude") is more specific than the same word alone
+        specific = {a for r, a, b, obj in plan if obj is not None}
+        for r, a, b, obj in plan:
+            if obj is None and a in specific:
+                continue
             found.extend(self._candidates(doc, sent, s0, s1, r, a, b, obj, actors, cues, offset,
                                           article_date, para_date))
         return found
@@ -235,9 +274,9 @@ class Extractor:
         if right:
             right2, prep2 = self._group(doc, actors, right[-1].end, +1, (lo, hi))
         # negation: a negation cue between the first party and the trigger
-        first = left[0].start if left else a
+        first = left[0].start if left else lo
         for (kind, _, cue), ca, cb in cues:
-            if kind == "negation" and first <= ca < end_tok and ca >= a - 6:
+            if kind == "negation" and first <= ca < end_tok and (ca >= a - 6 or not left):
                 return []
         refusal = next(((cue, ca) for (kind, _, cue), ca, cb in cues if kind == "refusal"
                         and lo <= ca < hi), None)

@@ -23,6 +23,7 @@ TABLE_FILES = {
     "grades.csv": ("cue", "grade", "example"),
     "negations.csv": ("cue", "kind", "example"),
     "dates.csv": ("name", "pattern", "example"),
+    "references.csv": ("cue", "count", "example"),
 }
 ROLES = ("trigger", "verb", "object")
 FORM_KINDS = ("name", "alias", "demonym", "capital", "leader")
@@ -43,6 +44,7 @@ class Tables:
     grades: list = field(default_factory=list)
     negations: list = field(default_factory=list)
     dates: list = field(default_factory=list)
+    references: list = field(default_factory=list)
 
     def date_patterns(self):
         """``[(name, compiled regex)]`` in table order; ``MONTH`` in a pattern is any month name."""
@@ -132,6 +134,10 @@ def load_tables(directory=None):
     for r in t.negations:
         if r["kind"] not in NEGATION_KINDS or not r["cue"]:
             raise _bad(p, r, "kind", f"{r['kind']!r} is not negation or refusal")
+    p = directory / "references.csv"
+    for r in t.references:
+        if not r["cue"] or not r["count"].isdigit() or int(r["count"]) < 2:
+            raise _bad(p, r, "count", f"{r['count']!r} is not a number of actors (2 or more)")
     p = directory / "dates.csv"
     for r in t.dates:
         try:
