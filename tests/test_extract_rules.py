@@ -86,7 +86,7 @@ def test_refused_offer_is_no_cooperative_tie(ex):
 
 
 EXPECTED_DATES = {"range": ("2019", "2023"), "full": ("2019-03-03", ""), "day_first": ("2019-03-03", ""),
-                  "month_year": ("2019-03", ""), "since": ("2014", ""), "last_month": ("2024-03", ""),
+                  "month_year": ("2019-03", ""), "since": ("2014", ""), "last_month": ("2024-03", ""), "last_month_rel": ("2024-03", ""),
                   "last_year": ("2023", ""), "this_year": ("2024", ""), "month_alone": ("2024-03", ""),
                   "year": ("2019", "")}
 

@@ -213,8 +213,10 @@ class Extractor:
             plan.append((r, a, b, obj))
         # a verb with its object ("exported crude") is more specific than the same word alone
         specific = {a for r, a, b, obj in plan if obj is not None}
+        fired = {r["type"] for r, a, b, obj in plan if obj is not None}
+        used = {oa for o, oa, ob in objects if o["type"] in fired}  # "shells" as goods, not "shelled"
         for r, a, b, obj in plan:
-            if obj is None and a in specific:
+            if obj is None and (a in specific or a in used):
                 continue
             found.extend(self._candidates(doc, sent, s0, s1, r, a, b, obj, actors, cues, offset,
                                           article_date, para_date))
@@ -418,6 +420,9 @@ class Extractor:
             if name == "last_month" and ay:
                 mo = month(g["month"])
                 return (f"{ay if mo < am else ay - 1}-{mo:02d}", "", "relative to the article date")
+            if name == "last_month_rel" and ay:
+                mo = am - 1 if am > 1 else 12
+                return (f"{ay if am > 1 else ay - 1}-{mo:02d}", "", "relative to the article date")
             if name == "last_year" and ay:
                 return (str(ay - 1), "", "relative to the article date")
             if name == "this_year" and ay:
