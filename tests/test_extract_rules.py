@@ -138,6 +138,8 @@ def test_direction_active_passive_and_from(ex):
     assert [(c.source, c.target) for c in found(ex, "Russia attacked Ukraine in 2022.")] == [("RUS", "UKR")]
     assert [(c.source, c.target) for c in found(ex, "India bought rifles from Russia in 2017.")] == [("RUS", "IND")]
     assert [(c.source, c.target) for c in found(ex, "The invasion of Kuwait by Iraq began in 1990.")] == [("IRQ", "KWT")]
+    c = found(ex, "During a trip to Iran in 2019, Japan discussed oil.")
+    assert [(x.source, x.target, x.type) for x in c] == [("JPN", "IRN", "diplomatic")]  # 'to' marks the target
     # undirected types give one pair per pair of parties
     c = found(ex, "The United States, Japan and South Korea held drills in 2023.")
     assert sorted(tuple(sorted((x.source, x.target))) for x in c) == [("JPN", "KOR"), ("JPN", "USA"), ("KOR", "USA")]

@@ -301,7 +301,9 @@ class Extractor:
             elif right and prep in ("between", "among") and len(right) >= 2:
                 src, tgt, how = right[:1], right[1:], f"'{prep}': order of mention"
             elif right and right2:
-                if prep2 in _SOURCE_PREPS:
+                if prep in ("to", "against", "into", "on") and not prep2:
+                    src, tgt, how = right2, right, f"'{prep}' marks the target"
+                elif prep2 in _SOURCE_PREPS:
                     src, tgt, how = right2, right, f"'{prep2}' marks the source"
                 elif prep in _SOURCE_PREPS:
                     src, tgt, how = right, right2, f"'{prep}' marks the source"
