@@ -170,3 +170,18 @@ def test_every_reference_cue_stands_for_the_last_actors_named(ex, row):
     n = int(row["count"])
     assert len({frozenset((c.source, c.target)) for c in cands}) == n * (n - 1) // 2, row["cue"]
     assert all(c.start == "2020" for c in cands)
+
+
+EXPECTED_QUANTITIES = {"USD": ("2500000000", 3.2), "Mt": ("50", 2.0), "bcm": ("20", 2.0), "rounds": ("300000", 0.0)}
+
+
+@pytest.mark.parametrize("row", rows("quantities.csv"), ids=lambda r: r["unit"])
+def test_every_quantity_pattern_reads_its_amount_and_weights_it_by_the_guide(ex, row):
+    import math
+    from graph.extract.tables import UNIT_REF
+    cands = [c for c in found(ex, row["example"]) if c.type in row["types"].split(";")]
+    assert cands, row["example"]
+    value, _ = EXPECTED_QUANTITIES[row["unit"]]
+    base = {"trade": 2, "energy": 2, "arms_transfer": 3, "technology_transfer": 3}[cands[0].type]
+    q = min(3, max(0.5, 1 + 0.5 * math.log10(float(value) / UNIT_REF[row["unit"]])))
+    assert (cands[0].value, cands[0].unit, cands[0].weight) == (value, row["unit"], round(base * q, 2))

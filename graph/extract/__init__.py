@@ -81,7 +81,7 @@ def extract_files(paths, *, doc_ids=None, date=None, dataset=None, tables=None):
             rows.append({
                 "id": f"c{n:04d}", "source": c.source, "target": c.target, "type": c.type,
                 "start": c.start, "end": c.end, "directed": "true" if c.directed else "false",
-                "weight": _num(c.weight), "value": "", "unit": "", "confidence": c.confidence,
+                "weight": _num(c.weight), "value": c.value, "unit": c.unit, "confidence": c.confidence,
                 "doc": doc, "quote": c.quote, "polarity": c.polarity if c.polarity else "",
                 "note": note, "status": "proposed", "rule": c.rule, "score": _num(c.score),
                 "duplicate_of": existing.get(_pair_key(c.source, c.target, c.type, c.start, c.end), ""),

@@ -9,6 +9,7 @@ dependency parser is installed (e.g. ``en_core_web_sm``), its parse decides the 
 and ``engine`` says so.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -55,6 +56,8 @@ class Candidate:
     date_note: str
     weight: float
     tag: str = ""
+    value: str = ""
+    unit: str = ""
 
 
 class Extractor:
@@ -339,17 +342,42 @@ class Extractor:
         gap = max(abs(p.start - a) for pr in pairs for p in pr)
         score = round(max(0.1, (0.9 if r["role"] == "trigger" else 0.85) - 0.025 * max(0, gap - 2)), 2)
         tag = "[summit]" if typ == "diplomatic" and r["cue"] == "summit" else ""
+        value, unit = self._quantity(quote, typ)
         out = []
         for x, y in pairs:
             w = _BASE[typ] * (2 if tag else 1)
-            if end and start:
+            if value:
+                from graph.extract.tables import UNIT_REF
+                w *= min(3, max(0.5, 1 + 0.5 * math.log10(float(value) / UNIT_REF[unit])))
+            elif end and start:
                 w *= min(2, 1 + (int(end[:4]) - int(start[:4])) / 4)
             rule = (f"{typ} ← '{cue_text}'@{offset + doc[a].idx}; {'source' if directed else 'actor'} "
                     f"{x.label_}='{x.text}'@{offset + x.start_char}; {'target' if directed else 'actor'} "
                     f"{y.label_}='{y.text}'@{offset + y.start_char}; {how}")
             out.append(Candidate(x.label_, y.label_, typ, directed, polarity, grade, start, end,
-                                 quote, qstart, doc[a:b].text, rule, score, note, round(w, 2), tag))
+                                 quote, qstart, doc[a:b].text, rule, score, note, round(w, 2), tag,
+                                 value, unit))
         return out
+
+    def _quantity(self, quote, typ):
+        """The first amount in the quote a quantities.csv row reads for this type: (value, unit)."""
+        scale = {"trillion": 1e12, "billion": 1e9, "million": 1e6, "thousand": 1e3}
+        for r in self.tables.quantities:
+            if typ not in r["types"].split(";"):
+                continue
+            m = r["regex"].search(quote)
+            if not m:
+                continue
+            g = m.groupdict()
+            num = float((g.get("num") or g.get("num2") or "0").replace(",", ""))
+            if r["unit"] == "Mt":
+                value = num  # the unit is already a million metric tons
+            else:
+                value = num * scale.get((g.get("scale") or "").lower(), 1)
+            if value > 0:
+                text = f"{value:.6f}".rstrip("0").rstrip(".")
+                return text, r["unit"]
+        return "", ""
 
     def _parse_direction(self, sent, a, pairs, how):
         """Use a trained parser's subject/agent to orient the pair, when one is installed."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from graph.errors import DatasetError
 from graph.schema import ACTOR_KINDS, CONFIDENCE_LEVELS, TIE_TYPES
 
-__all__ = ["Tables", "load_tables", "tables_dir", "TABLE_FILES", "MONTHS"]
+__all__ = ["Tables", "load_tables", "tables_dir", "TABLE_FILES", "MONTHS", "UNIT_REF"]
 
 TABLE_FILES = {
     "actors.csv": ("id", "name", "kind", "group", "form", "form_kind"),
@@ -24,7 +24,9 @@ TABLE_FILES = {
     "negations.csv": ("cue", "kind", "example"),
     "dates.csv": ("name", "pattern", "example"),
     "references.csv": ("cue", "count", "example"),
+    "quantities.csv": ("unit", "pattern", "types", "example"),
 }
+UNIT_REF = {"USD": 1e9, "Mt": 1000 / 566, "bcm": 4.0, "rounds": 500000.0}
 ROLES = ("trigger", "verb", "object")
 FORM_KINDS = ("name", "alias", "demonym", "capital", "leader")
 NEGATION_KINDS = ("negation", "refusal")
@@ -45,6 +47,7 @@ class Tables:
     negations: list = field(default_factory=list)
     dates: list = field(default_factory=list)
     references: list = field(default_factory=list)
+    quantities: list = field(default_factory=list)
 
     def date_patterns(self):
         """``[(name, compiled regex)]`` in table order; ``MONTH`` in a pattern is any month name."""
@@ -138,6 +141,17 @@ def load_tables(directory=None):
     for r in t.references:
         if not r["cue"] or not r["count"].isdigit() or int(r["count"]) < 2:
             raise _bad(p, r, "count", f"{r['count']!r} is not a number of actors (2 or more)")
+    p = directory / "quantities.csv"
+    for r in t.quantities:
+        if r["unit"] not in UNIT_REF:
+            raise _bad(p, r, "unit", f"{r['unit']!r} is not one of {', '.join(UNIT_REF)}")
+        bad = [x for x in r["types"].split(";") if x not in TIE_TYPES]
+        if bad or not r["types"]:
+            raise _bad(p, r, "types", f"{';'.join(bad) or 'empty'}: not tie types")
+        try:
+            r["regex"] = re.compile(r["pattern"])
+        except re.error as ex:
+            raise _bad(p, r, "pattern", f"not a regular expression ({ex})") from None
     p = directory / "dates.csv"
     for r in t.dates:
         try:
