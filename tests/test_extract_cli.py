@@ -161,6 +161,7 @@ def test_seed_candidates_mark_what_the_data_already_holds():
     assert r.exit_code == 0
     rows = rows_of(r.stdout)
     assert len(rows) > 50 and all(x["quote"] in text for x in rows)
+    assert not [x["quote"] for x in rows if x["quote"].startswith(("”", "’", "REF"))]  # splitter leftovers trimmed
     ties = {t["id"]: t for t in csv.DictReader(open(ROOT / "data" / "ties.csv", encoding="utf-8"))}
     dups = [x for x in rows if x["duplicate_of"]]
     assert dups

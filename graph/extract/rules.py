@@ -30,6 +30,7 @@ _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "becau
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
               "warned", "claimed", "reported", "declared"}
 _MAX_GAP = 14
+_LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*)+")
 
 
 def _heading(paragraph):
@@ -338,6 +339,9 @@ class Extractor:
         quote_span = doc[lo:hi] if (hi - lo) >= 6 and (lo > s0 or hi < s1) else sent
         quote = quote_span.text.strip(" ;")
         qstart = offset + quote_span.start_char + (len(quote_span.text) - len(quote_span.text.lstrip(" ;")))
+        lead = _LEAD.match(quote)  # a closing quote mark or a footnote marker left by the splitter
+        if lead and lead.end() < len(quote):
+            quote, qstart = quote[lead.end():], qstart + lead.end()
         cue_text = doc[a:b].text + (f" + {obj[0]['cue']} ({doc[obj[1]:obj[2]].text})" if obj else "")
         gap = max(abs(p.start - a) for pr in pairs for p in pr)
         score = round(max(0.1, (0.9 if r["role"] == "trigger" else 0.85) - 0.025 * max(0, gap - 2)), 2)
