@@ -742,7 +742,7 @@ def accept(session, candidates, into):
     with output_errors(into), atomic_files(into, list(texts)) as temps:
         for name, text in texts.items():
             Path(temps[name]).write_text(text, encoding="utf-8", newline="")
-    session.info(f"added {len(added)} ties to {into} ("
+    session.info(f"added {len(added)} tie{'s' if len(added) != 1 else ''} to {into} ("
                  + ", ".join(f"{cid} → {row['id']}" for cid, row in added[:8])
                  + (", …" if len(added) > 8 else "") + f"); {len(refused)} refused")
 
