@@ -185,3 +185,10 @@ def test_every_quantity_pattern_reads_its_amount_and_weights_it_by_the_guide(ex,
     base = {"trade": 2, "energy": 2, "arms_transfer": 3, "technology_transfer": 3}[cands[0].type]
     q = min(3, max(0.5, 1 + 0.5 * math.log10(float(value) / UNIT_REF[row["unit"]])))
     assert (cands[0].value, cands[0].unit, cands[0].weight) == (value, row["unit"], round(base * q, 2))
+
+
+def test_goods_before_a_participle_and_plural_nouns(ex):
+    c = found(ex, "The volume of Russian crude exported to China grew in 2023.")
+    assert [(x.source, x.target, x.type) for x in c] == [("RUS", "CHN", "energy")]
+    c = found(ex, "Peruvian–Chilean meetings took place in 2019.")
+    assert {(x.source, x.target, x.type) for x in c} == {("PER", "CHL", "diplomatic")}

@@ -126,9 +126,13 @@ class Extractor:
             low = tok.lower_
             lemma = cache.get(low)
             if lemma is None:
-                lemma = table.get(low, low)
-                if not isinstance(lemma, str):
-                    lemma = lemma[0]
+                lemma = low
+                for _ in range(3):  # to a fixed point: meetings → meeting → meet, as the cue "meeting"
+                    nxt = table.get(lemma, lemma)
+                    nxt = nxt if isinstance(nxt, str) else nxt[0]
+                    if nxt == lemma:
+                        break
+                    lemma = nxt
                 cache[low] = lemma
             tok.lemma_ = lemma
         return doc
@@ -209,9 +213,11 @@ class Extractor:
             obj = None
             if r["role"] == "verb":
                 lo, hi = self._clause(doc, s0, s1, a)
+                # the goods after the verb ("exported crude"), or just before a participle
+                # ("Russian crude exported to China")
                 obj = next(((o, oa, ob) for o, oa, ob in objects
-                            if o["type"] == r["type"] and lo <= oa < hi and oa >= b
-                            and oa - b <= 12), None)
+                            if o["type"] == r["type"] and lo <= oa < hi
+                            and (b <= oa <= b + 12 or 0 <= a - ob < 3)), None)
                 if obj is None:
                     continue
             plan.append((r, a, b, obj))
