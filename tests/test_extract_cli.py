@@ -305,3 +305,18 @@ def test_a_page_with_proposed_ties_draws_in_a_real_browser(article, tmp_path):
         b.close()
     assert errors == []
     assert "proposed (an extract candidate, not yet reviewed)" in ties
+
+
+def test_several_files_at_once_each_with_its_doc_id(article, tmp_path):
+    other = tmp_path / "other.md"
+    other.write_text("In 2021, Iran supplied drones to Russia.\n", encoding="utf-8")
+    out = tmp_path / "both.csv"
+    r = run("extract", article, other, "--doc", "a-1", "--doc", "o-2", "--date", "2024-06-20", "--out", out)
+    assert r.exit_code == 0, r.output
+    rows = rows_of(out.read_text(encoding="utf-8"))
+    assert [x["id"] for x in rows] == [f"c{i:04d}" for i in range(1, len(rows) + 1)]
+    assert {x["doc"] for x in rows} == {"a-1", "o-2"} and rows[-1]["doc"] == "o-2"
+    docs = rows_of((tmp_path / "both.documents.csv").read_text(encoding="utf-8"))
+    assert [d["doc"] for d in docs] == ["a-1", "o-2"]
+    r = run("extract", article, other, "--doc", "only-one", "--date", "2024")
+    assert r.exit_code == 2 and "--doc was given 1 time(s) for 2 file(s)" in r.output
