@@ -118,6 +118,7 @@ class Extractor:
             self.refs[f"R{i}"] = int(r["count"])
             self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
+        self._date_cache, self._semis = {}, None
 
     # ------------------------------------------------------------------ pipeline
     def _lemmatize(self, doc):
@@ -233,12 +234,15 @@ class Extractor:
         return found
 
     def _clause(self, doc, s0, s1, i):
-        lo = i
-        while lo > s0 and doc[lo - 1].lower_ not in (";",):
-            lo -= 1
-        hi = i
-        while hi < s1 and doc[hi].lower_ not in (";",):
-            hi += 1
+        """The token range of the clause around token ``i``: semicolons end clauses."""
+        held = self._semis  # (doc, s0, positions) of the last sentence asked about
+        if held and held[0] is doc and held[1] == s0:
+            semis = held[2]
+        else:
+            semis = [k for k in range(s0, s1) if doc[k].text == ";"]
+            self._semis = (doc, s0, semis)
+        lo = max([k + 1 for k in semis if k < i], default=s0)
+        hi = min([k for k in semis if k >= i], default=s1)
         return lo, hi
 
     def _group(self, doc, actors, pos, step, limit):
@@ -423,14 +427,20 @@ class Extractor:
 
     # ------------------------------------------------------------------ dates
     def _date_in(self, text, article_date, anchor):
-        hits = []
-        for name, rx in self.date_patterns:
-            for m in rx.finditer(text):
-                if any(m.start() < e and s < m.end() for s, e, *_ in hits):
-                    continue
-                value = self._date_value(name, m, article_date)
-                if value:
-                    hits.append((m.start(), m.end(), name, value))
+        key = (text, article_date)
+        hits = self._date_cache.get(key)
+        if hits is None:
+            hits = []
+            for name, rx in self.date_patterns:
+                for m in rx.finditer(text):
+                    if any(m.start() < e and s < m.end() for s, e, *_ in hits):
+                        continue
+                    value = self._date_value(name, m, article_date)
+                    if value:
+                        hits.append((m.start(), m.end(), name, value))
+            if len(self._date_cache) > 512:
+                self._date_cache.clear()
+            self._date_cache[key] = hits
         if not hits:
             return None
         if anchor is None:
