@@ -652,6 +652,9 @@ def review(session, candidates):
             head, text = _candidate_view(row, n, len(todo))
             _review_line(head)
             _review_line(text)
+            from graph.textsafe import terminal_safe
+            how = row.get("rule", "").rsplit("; ", 1)[-1]
+            click.echo(terminal_safe(f"  ({row.get('doc', '')}; direction: {how}; {row.get('note', '')})"))
             click.echo(keys)
             key = _read_key()
             if key == "a":
