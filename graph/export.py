@@ -96,7 +96,8 @@ def to_graphml(G, *, node_attrs=None, edge_types=True):
     Gephi and yEd draw undirected ties as such; ``edge_types=False`` leaves
     those per-edge flags out, for readers that refuse a graph mixing both
     (``nx.read_graphml``): the direction is then only in ``directed``.
-    Nodes carry ``label`` (the name), the actor columns and ``node_attrs``
+    The tie id is the edge's id and also the attribute ``tie_id`` (igraph
+    1.0 reads GraphML edge ids wrongly). Nodes carry ``label`` (the name), the actor columns and ``node_attrs``
     (``{actor: {name: value}}``, e.g. centrality scores, as ``double``).
     Missing values are left out. Deterministic: sorted by id.
 
@@ -113,11 +114,13 @@ def to_graphml(G, *, node_attrs=None, edge_types=True):
     't1'
     >>> back = nx.parse_graphml(to_graphml(M), force_multigraph=True)
     >>> list(back.edges(keys=True, data=True))
-    [('A', 'B', 't1', {'tie_type': 'trade', 'directed': True, 'weight': 2.0})]
+    [('A', 'B', 't1', {'tie_id': 't1', 'tie_type': 'trade', 'directed': True, 'weight': 2.0})]
     """
     nodes, edges = _records(G, node_attrs)
+    # the tie id also as data: igraph (1.0) reads edge ids wrongly, and edge ids are optional in GraphML
+    edges = [(u, v, k, {"tie_id": str(k), **d}) for u, v, k, d in edges]
     node_keys = _declare(nodes, _NODE_ORDER, ("label",))
-    edge_keys = _declare(edges, _EDGE_ORDER)
+    edge_keys = _declare(edges, ("tie_id",) + _EDGE_ORDER)
     kinds = {bool(d.get("directed", True)) for _, _, _, d in edges}
     default = "undirected" if kinds == {False} else "directed"
     ids = {}
