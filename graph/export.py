@@ -21,7 +21,7 @@ from .errors import DatasetError, QueryError
 from .schema import ACTOR_COLUMNS, CENTRALITY_METRICS, DOCUMENT_COLUMNS, TIE_COLUMNS
 from .textsafe import neutralise_cell, xml_illegal
 
-__all__ = ["EXPORT_FORMATS", "GEXF_VERSIONS", "export_graph", "to_graphml", "to_gexf", "to_cytoscape",
+__all__ = ["EXPORT_FORMATS", "GEXF_VERSIONS", "export_graph", "graphml_id", "from_graphml_id", "to_graphml", "to_gexf", "to_cytoscape",
            "to_node_link", "to_csv", "to_xlsx", "node_scores"]
 
 #: Formats :func:`export_graph` knows, with their usual file suffix.
@@ -47,6 +47,8 @@ _FIXED_TYPES = {"directed": "boolean", "weight": "double", "value": "double",
 _GEXF_TYPES = {"boolean": "boolean", "double": "double", "long": "long", "string": "string"}
 _GRAPHML_TYPES = {"boolean": "boolean", "double": "double", "long": "long", "string": "string"}
 _NMTOKEN_RE = re.compile(r"[A-Za-z0-9_.\-]+")
+_ID_SAFE_RE = re.compile(r"[A-Za-z0-9.:\-]|_(?!x[0-9A-F]{4}_)")
+_ID_ESCAPE_RE = re.compile(r"((?:_x[0-9A-F]{4}_)+)")
 _ATTR_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
                  "\r": "&#13;"}
 _ATTR_RE = re.compile('[&<>"\t\n\r]')
@@ -97,7 +99,9 @@ def to_graphml(G, *, node_attrs=None, edge_types=True):
     those per-edge flags out, for readers that refuse a graph mixing both
     (``nx.read_graphml``): the direction is then only in ``directed``.
     The tie id is the edge's id and also the attribute ``tie_id`` (igraph
-    1.0 reads GraphML edge ids wrongly). Nodes carry ``label`` (the name), the actor columns and ``node_attrs``
+    1.0 reads GraphML edge ids wrongly). GraphML ids are XML name tokens:
+    an id with other characters is written with ``_xHHHH_`` escapes
+    (:func:`graphml_id`; tiegraph's reader undoes them). Nodes carry ``label`` (the name), the actor columns and ``node_attrs``
     (``{actor: {name: value}}``, e.g. centrality scores, as ``double``).
     Missing values are left out. Deterministic: sorted by id.
 
@@ -138,13 +142,14 @@ def to_graphml(G, *, node_attrs=None, edge_types=True):
     out.append(f'  <graph id="G" edgedefault="{default}">')
     for n, d in nodes:
         data = {"label": d.get("name") or str(n), **d}
-        out.append(f'    <node id="{_attr(n)}">')
+        out.append(f'    <node id="{_attr(graphml_id(n))}">')
         out += [f'      <data key="{ids["node", k]}">{_text(_value(data[k]))}</data>'
                 for k, _ in node_keys if _present(data.get(k))]
         out.append("    </node>")
     for u, v, k, d in edges:
         flag = f' directed="{_bool(d.get("directed", True))}"' if edge_types else ""
-        out.append(f'    <edge id="{_attr(k)}" source="{_attr(u)}" target="{_attr(v)}"{flag}>')
+        out.append(f'    <edge id="{_attr(graphml_id(k))}" source="{_attr(graphml_id(u))}" '
+                   f'target="{_attr(graphml_id(v))}"{flag}>')
         out += [f'      <data key="{ids["edge", name]}">{_text(_value(d[name]))}</data>'
                 for name, _ in edge_keys if _present(d.get(name))]
         out.append("    </edge>")
@@ -342,6 +347,40 @@ def export_graph(G, fmt, **options):
         raise QueryError(f"unknown export format {fmt!r}; expected one of {', '.join(writers)}")
     func, takes = writers[fmt]
     return func(G, **{k: v for k, v in options.items() if k in takes and v is not None})
+
+
+def graphml_id(text):
+    """``text`` as a GraphML id (an XML name token): other characters as ``_xHHHH_`` (UTF-16 units).
+
+    Plain ids are unchanged; :func:`from_graphml_id` is the exact inverse.
+
+    Examples
+    --------
+    >>> graphml_id("t0001"), graphml_id("cow:USA-CHN:2019:a|b"), graphml_id("Q&A 1")
+    ('t0001', 'cow:USA-CHN:2019:a_x007C_b', 'Q_x0026_A_x0020_1')
+    >>> all(from_graphml_id(graphml_id(s)) == s for s in ("a_x0041_b", "대한", "\U0001F600", "_"))
+    True
+    """
+    text = str(text)
+    out, i = [], 0
+    for m in _ID_SAFE_RE.finditer(text):
+        for c in text[i:m.start()]:
+            units = c.encode("utf-16-be")
+            out += [f"_x{units[j] << 8 | units[j + 1]:04X}_" for j in range(0, len(units), 2)]
+        out.append(m.group(0))
+        i = m.end()
+    for c in text[i:]:
+        units = c.encode("utf-16-be")
+        out += [f"_x{units[j] << 8 | units[j + 1]:04X}_" for j in range(0, len(units), 2)]
+    return "".join(out)
+
+
+def from_graphml_id(text):
+    """Undo :func:`graphml_id`."""
+    def decode(m):
+        units = bytes.fromhex("".join(m.group(1)[i + 2:i + 6] for i in range(0, len(m.group(1)), 7)))
+        return units.decode("utf-16-be", "surrogatepass").encode("utf-16", "surrogatepass").decode("utf-16")
+    return _ID_ESCAPE_RE.sub(decode, str(text))
 
 
 def node_scores(G, *, polarity="cooperative"):

@@ -1,6 +1,7 @@
 """Read a GraphML file (tiegraph's export, or one from Gephi, yEd, igraph, NetworkX) as tie data."""
 
 from ..errors import DatasetError
+from ..export import from_graphml_id
 from . import actor_field, cell_text, make_part, parse_xml, tie_field
 
 __all__ = ["read_graphml"]
@@ -14,7 +15,8 @@ def read_graphml(path, progress=None):
     The direction is the ``directed`` attribute when there is one, else the
     edge's ``directed`` flag or the graph's ``edgedefault``. Nodes with a
     ``kind`` make the actors table (``name``, else ``label``, else the id).
-    Each row's ``line`` is its element's line in the file.
+    Ids written with ``_xHHHH_`` escapes (:func:`graph.export.graphml_id`)
+    are decoded. Each row's ``line`` is its element's line in the file.
 
     Raises
     ------
@@ -36,7 +38,7 @@ def read_graphml(path, progress=None):
 
     ties, actors = [], []
     for node in graph.findall("node"):
-        row = {"id": node.attrib.get("id", "").strip(), "line": node.line}
+        row = {"id": from_graphml_id(node.attrib.get("id", "").strip()), "line": node.line}
         vals = values(node)
         for name, value in vals.items():
             fld = actor_field(name)
@@ -47,8 +49,9 @@ def read_graphml(path, progress=None):
     for edge in graph.findall("edge"):
         a = edge.attrib
         flag = a.get("directed", "true" if default == "directed" else "false").strip()
-        row = {"id": a.get("id", "").strip(), "source": a.get("source", "").strip(),
-               "target": a.get("target", "").strip(), "line": edge.line,
+        row = {"id": from_graphml_id(a.get("id", "").strip()),
+               "source": from_graphml_id(a.get("source", "").strip()),
+               "target": from_graphml_id(a.get("target", "").strip()), "line": edge.line,
                "directed": "true" if flag in ("true", "1") else "false"}
         for name, value in values(edge).items():
             fld = tie_field(name)
