@@ -890,7 +890,7 @@ def export(session, to, out, gexf_version, size_by, color_by, seed, for_networkx
     and actors carry the six centrality scores (over cooperative ties unless
     --polarity says otherwise). GEXF is dynamic when ties are dated (Gephi's
     timeline) and carries the colours, sizes and positions render draws.
-    Every format except json reads back with --data FILE.
+    Every format reads back as data with --data FILE.
 
     \b
     Example:
