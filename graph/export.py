@@ -47,6 +47,8 @@ _FIXED_TYPES = {"directed": "boolean", "weight": "double", "value": "double",
 _GEXF_TYPES = {"boolean": "boolean", "double": "double", "long": "long", "string": "string"}
 _GRAPHML_TYPES = {"boolean": "boolean", "double": "double", "long": "long", "string": "string"}
 _NMTOKEN_RE = re.compile(r"[A-Za-z0-9_.\-]+")
+#: Rows of an Excel sheet.
+_EXCEL_ROWS = 1_048_576
 _ID_SAFE_RE = re.compile(r"[A-Za-z0-9.:\-]|_(?!x[0-9A-F]{4}_)")
 _ID_ESCAPE_RE = re.compile(r"((?:_x[0-9A-F]{4}_)+)")
 _ATTR_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
@@ -456,6 +458,11 @@ def to_xlsx(G, *, documents=None):
     stored as a string; tiegraph's XLSX reader restores it. The bytes are
     deterministic (fixed dates in the file and its zip entries).
 
+    Raises
+    ------
+    QueryError
+        If there are more ties than an Excel sheet has rows (1,048,575).
+
     Examples
     --------
     >>> M = nx.MultiDiGraph()
@@ -469,6 +476,7 @@ def to_xlsx(G, *, documents=None):
     from openpyxl import Workbook
 
     def cell(v, numeric=False):
+        """A cell value: numbers and booleans as such, text neutralised (never starting with '=')."""
         v = _flat(v)
         if v is None or v == "":
             return None
@@ -478,11 +486,13 @@ def to_xlsx(G, *, documents=None):
             v = int(v)
         return neutralise_cell(str(v))
 
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = "ties"
-    sheet.append(list(TIE_COLUMNS))
     ties = sorted(G.edges(keys=True, data=True), key=lambda e: str(e[2]))
+    if len(ties) > _EXCEL_ROWS - 1:
+        raise QueryError(f"{len(ties):,} ties do not fit in one Excel sheet ({_EXCEL_ROWS - 1:,} rows at "
+                         "most); narrow the selection or export --to csv")
+    wb = Workbook(write_only=True)  # streamed; text cells are neutralised, so none is a formula
+    sheet = wb.create_sheet("ties")
+    sheet.append(list(TIE_COLUMNS))
     for u, v, k, d in ties:
         rec = {**d, "id": k, "source": u, "target": v}
         sheet.append([cell(rec.get(c), numeric=c in ("weight", "value")) for c in TIE_COLUMNS])
@@ -500,11 +510,6 @@ def to_xlsx(G, *, documents=None):
             sheet.append(list(DOCUMENT_COLUMNS))
             for r in sorted(records, key=lambda r: str(r.get("doc"))):
                 sheet.append([cell(r.get(c)) for c in DOCUMENT_COLUMNS])
-    for ws in wb.worksheets:  # every text cell a string, never a formula
-        for row in ws.iter_rows():
-            for c in row:
-                if isinstance(c.value, str):
-                    c.data_type = "s"
     fixed = datetime.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
     wb.properties.creator = "tiegraph"
@@ -561,6 +566,9 @@ def _records(G, node_attrs=None, *, rename_group=False):
 
 
 def _check_xml(what, ident, values):
+    """Raise DatasetError naming the field when a value (or name) holds a character XML cannot carry."""
+    if xml_illegal("\n".join(f"{k}\n{v}" for k, v in values.items())) is None:  # one pass: the usual case
+        return
     for field, value in values.items():
         for text in (str(field), str(value)):
             bad = xml_illegal(text)
