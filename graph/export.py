@@ -425,7 +425,7 @@ def to_cytoscape(G, *, viz=None, node_attrs=None):
     >>> json.loads(to_cytoscape(M))["elements"]["edges"]
     [{'data': {'id': 't1', 'source': 'A', 'target': 'B', 'tie_type': 'trade', 'directed': False, 'weight': 1.0}}]
     """
-    nodes, edges = _records(G, node_attrs, rename_group=True)
+    nodes, edges = _records(G, node_attrs, rename_group=True, xml=False)
     out_nodes, out_edges = [], []
     for n, d in nodes:
         data = {"id": str(n), **{k: _json_value(x) for k, x in _ordered(d, _NODE_ORDER) if _present(x)}}
@@ -532,12 +532,12 @@ def to_xlsx(G, *, documents=None):
 
 # --------------------------------------------------------------------------- helpers
 
-def _records(G, node_attrs=None, *, rename_group=False):
+def _records(G, node_attrs=None, *, rename_group=False, xml=True):
     """Sorted ``(nodes, edges)`` with plain values; edges as ``(u, v, key, attrs)``.
 
     Edge attributes drop ``id``/``source``/``target`` (the edge's own) and
-    name the tie type ``tie_type``. Values are checked for characters XML
-    cannot carry.
+    name the tie type ``tie_type``. With ``xml``, values are checked for
+    characters XML cannot carry.
     """
     nodes = []
     for n in sorted(G, key=str):
@@ -545,7 +545,8 @@ def _records(G, node_attrs=None, *, rename_group=False):
         d.update((node_attrs or {}).get(n, {}))
         if rename_group and "group" in d:
             d["actor_group"] = d.pop("group")
-        _check_xml("actor", n, {"id": n, **d})
+        if xml:
+            _check_xml("actor", n, {"id": n, **d})
         nodes.append((n, {k: v for k, v in d.items() if v is not None}))
     if G.is_multigraph():
         raw = G.edges(keys=True, data=True)
@@ -560,7 +561,8 @@ def _records(G, node_attrs=None, *, rename_group=False):
             x = _flat(x)
             if x is not None:
                 rec["tie_type" if a == "type" else a] = x
-        _check_xml("tie", k, {"id": k, "source": u, "target": v, **rec})
+        if xml:
+            _check_xml("tie", k, {"id": k, "source": u, "target": v, **rec})
         edges.append((u, v, k, rec))
     return nodes, edges
 
