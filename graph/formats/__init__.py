@@ -96,15 +96,12 @@ class XmlElement:
         return [c for c in self.children if c.tag == tag]
 
 
-def _local(name):
-    return name.rsplit(" ", 1)[-1]
-
-
-def parse_xml(path, *, what):
+def parse_xml(path, *, what, text_tags=()):
     """Parse an XML file into :class:`XmlElement` with source lines; namespaces dropped.
 
-    DTDs and entity declarations are refused (no entity expansion, no
-    external fetches).
+    Character data is kept only for elements named in ``text_tags`` (GraphML's
+    ``data``). DTDs and entity declarations are refused (no entity expansion,
+    no external fetches).
 
     Raises
     ------
@@ -116,10 +113,17 @@ def parse_xml(path, *, what):
     except OSError as ex:
         raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    stack, root = [], []
+    parser.buffer_text = True
+    stack, root, local = [], [], {}
+
+    def name_of(name):
+        short = local.get(name)
+        if short is None:
+            short = local[name] = name.rsplit(" ", 1)[-1]
+        return short
 
     def start(name, attrs):
-        el = XmlElement(_local(name), {_local(k): v for k, v in attrs.items()}, parser.CurrentLineNumber)
+        el = XmlElement(name_of(name), {name_of(k): v for k, v in attrs.items()}, parser.CurrentLineNumber)
         (stack[-1].children if stack else root).append(el)
         stack.append(el)
 
@@ -127,7 +131,7 @@ def parse_xml(path, *, what):
         stack.pop()
 
     def chars(data):
-        if stack:
+        if stack and stack[-1].tag in text_tags:
             stack[-1].text += data
 
     def no_dtd(*args):

@@ -23,7 +23,7 @@ def read_graphml(path, progress=None):
     DatasetError
         If the file is not well-formed XML or not GraphML.
     """
-    root = parse_xml(path, what="GraphML")
+    root = parse_xml(path, what="GraphML", text_tags={"data"})
     graph = root.find("graph") if root.tag == "graphml" else None
     if graph is None:
         raise DatasetError(f"{path}: not a GraphML file (expected <graphml> holding <graph>, "
