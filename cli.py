@@ -901,6 +901,8 @@ def export(session, to, out, gexf_version, size_by, color_by, seed, for_networkx
     """
     from graph.build import build_graph, select
     from graph.export import export_graph, node_scores
+    if for_networkx and to not in ("gexf", "graphml"):
+        raise click.UsageError("--for-networkx applies to gexf and graphml only")
     if to == "xlsx" and out == "-" and sys.stdout.isatty():
         raise click.UsageError("--to xlsx writes a binary workbook: give --out FILE.xlsx")
     ds = session.dataset()

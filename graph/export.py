@@ -492,6 +492,7 @@ def to_xlsx(G, *, documents=None):
                          "most); narrow the selection or export --to csv")
     wb = Workbook(write_only=True)  # streamed; text cells are neutralised, so none is a formula
     sheet = wb.create_sheet("ties")
+    sheet.freeze_panes = "A2"  # the header stays in view
     sheet.append(list(TIE_COLUMNS))
     for u, v, k, d in ties:
         rec = {**d, "id": k, "source": u, "target": v}
@@ -499,6 +500,7 @@ def to_xlsx(G, *, documents=None):
     nodes = sorted(G.nodes(data=True), key=lambda nd: str(nd[0]))
     if nodes and all(d.get("kind") for _, d in nodes):
         sheet = wb.create_sheet("actors")
+        sheet.freeze_panes = "A2"
         sheet.append(list(ACTOR_COLUMNS))
         for n, d in nodes:
             sheet.append([cell(n)] + [cell(d.get(c)) for c in ACTOR_COLUMNS[1:]])
@@ -507,6 +509,7 @@ def to_xlsx(G, *, documents=None):
         known = {str(r.get("doc")) for r in records}
         if all(str(d.get("doc")) in known for _, _, _, d in ties):
             sheet = wb.create_sheet("documents")
+            sheet.freeze_panes = "A2"
             sheet.append(list(DOCUMENT_COLUMNS))
             for r in sorted(records, key=lambda r: str(r.get("doc"))):
                 sheet.append([cell(r.get(c)) for c in DOCUMENT_COLUMNS])

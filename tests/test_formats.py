@@ -442,3 +442,5 @@ def test_export_help_and_bad_options():
     assert "tiegraph export --to cytoscape" in result.output and "--for-networkx" in result.output
     result = CliRunner().invoke(cli, ["export", "--to", "gexf", "--gexf-version", "2.0"])
     assert result.exit_code == 2
+    result = CliRunner().invoke(cli, ["export", "--to", "cytoscape", "--for-networkx"])
+    assert result.exit_code == 2 and "--for-networkx applies to gexf and graphml only" in result.output
