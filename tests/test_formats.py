@@ -17,7 +17,7 @@ from cli import cli
 from conftest import ROOT, SHARED, SMALL_ACTORS, SMALL_DOCS, SMALL_TIES, write_csv, write_dataset
 from graph.build import build_graph
 from graph.errors import DatasetError
-from graph.export import to_gexf, to_graphml, to_xlsx
+from graph.export import graphml_id, to_gexf, to_graphml
 from graph.load import load_dataset
 
 lxml_etree = pytest.importorskip("lxml.etree")
@@ -444,3 +444,18 @@ def test_export_help_and_bad_options():
     assert result.exit_code == 2
     result = CliRunner().invoke(cli, ["export", "--to", "cytoscape", "--for-networkx"])
     assert result.exit_code == 2 and "--for-networkx applies to gexf and graphml only" in result.output
+
+
+def test_networkx_reads_hostile_text_back_exactly(tmp_path, hostile_dir):
+    ds = load_dataset([hostile_dir])
+    ties = ds.ties.set_index("id")
+    for fmt in ("gexf", "graphml"):
+        back = (nx.read_gexf if fmt == "gexf" else nx.read_graphml)(
+            export(tmp_path, hostile_dir, fmt, "--for-networkx", name=f"h.{fmt}"))
+        assert back.number_of_edges() == len(ties)
+        for u, v, d in back.edges(data=True):
+            key = d.get("tie_id", d.get("id"))
+            assert (d["quote"], d["note"]) == (ties.loc[key, "quote"], ties.loc[key, "note"])
+        names = dict(zip(ds.actors["id"], ds.actors["name"]))
+        assert {n: d["name"] for n, d in back.nodes(data=True)} == \
+            {(n if fmt == "gexf" else graphml_id(n)): name for n, name in names.items()}
