@@ -21,7 +21,8 @@ from .errors import DatasetError, QueryError
 from .schema import ACTOR_COLUMNS, CENTRALITY_METRICS, DOCUMENT_COLUMNS, TIE_COLUMNS
 from .textsafe import neutralise_cell, xml_illegal
 
-__all__ = ["EXPORT_FORMATS", "GEXF_VERSIONS", "export_graph", "graphml_id", "from_graphml_id", "to_graphml", "to_gexf", "to_cytoscape",
+__all__ = ["EXPORT_FORMATS", "GEXF_VERSIONS", "export_graph", "graphml_id", "from_graphml_id", "to_graphml",
+           "to_gexf", "to_cytoscape",
            "to_node_link", "to_csv", "to_xlsx", "node_scores"]
 
 #: Formats :func:`export_graph` knows, with their usual file suffix.
@@ -103,8 +104,9 @@ def to_graphml(G, *, node_attrs=None, edge_types=True):
     The tie id is the edge's id and also the attribute ``tie_id`` (igraph
     1.0 reads GraphML edge ids wrongly). GraphML ids are XML name tokens:
     an id with other characters is written with ``_xHHHH_`` escapes
-    (:func:`graphml_id`; tiegraph's reader undoes them). Nodes carry ``label`` (the name), the actor columns and ``node_attrs``
-    (``{actor: {name: value}}``, e.g. centrality scores, as ``double``).
+    (:func:`graphml_id`; tiegraph's reader undoes them). Nodes carry
+    ``label`` (the name), the actor columns and ``node_attrs`` (``{actor:
+    {name: value}}``, e.g. centrality scores, as ``double``).
     Missing values are left out. Deterministic: sorted by id.
 
     Raises
