@@ -917,6 +917,7 @@ def export(session, to, out, gexf_version, size_by, color_by, seed, for_networkx
             page = make_view(G, size_by=size_by, color_by=color_by, polarity=filters["polarity"], seed=seed)
             options["viz"] = {n["id"]: {k: n.get(k) for k in ("x", "y", "size", "color")}
                               for n in page["nodes"]}
+            options["edge_viz"] = {t: {"color": e.get("color")} for e in page["edges"] for t in e.get("ties", ())}
         if to == "xlsx":
             docs = ds.documents
             if any(filters.values()) and len(docs):

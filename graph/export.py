@@ -191,7 +191,7 @@ def to_node_link(G):
     return json.dumps(clean(data), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def to_gexf(G, *, version="1.3", viz=None, node_attrs=None, edge_types=True):
+def to_gexf(G, *, version="1.3", viz=None, node_attrs=None, edge_types=True, edge_viz=None):
     """Return ``G`` as GEXF (1.3, or ``"1.2draft"``) for Gephi, valid against the official schema.
 
     Each tie is an edge (id = tie id) with ``type="directed"|"undirected"``
@@ -212,6 +212,8 @@ def to_gexf(G, *, version="1.3", viz=None, node_attrs=None, edge_types=True):
     node_attrs : dict, optional
         ``{actor: {name: value}}`` added to the actor columns (name, kind,
         group, aliases), e.g. centrality scores.
+    edge_viz : dict, optional
+        ``{tie id: {"color": "#rrggbb"}}``: each tie's colour.
 
     Raises
     ------
@@ -267,8 +269,7 @@ def to_gexf(G, *, version="1.3", viz=None, node_attrs=None, edge_types=True):
         look = (viz or {}).get(n)
         if look:
             if look.get("color"):
-                r, g, b = (int(look["color"].lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
-                out.append(f'        <color r="{r}" g="{g}" b="{b}"/>')
+                out.append(f'        <color {_rgb(look["color"])}/>')
             if look.get("x") is not None and look.get("y") is not None:
                 out.append(f'        <position x="{_num(float(look["x"]))}" '
                            f'y="{_num(-float(look["y"]))}" z="0"/>')
@@ -286,6 +287,9 @@ def to_gexf(G, *, version="1.3", viz=None, node_attrs=None, edge_types=True):
             attrs += f' start="{d["start_date"]}" end="{d.get("end_date") or d["start_date"]}"'
         out.append(f"      <edge {attrs}>")
         out += _attvalues(d, edge_keys, "        ")
+        color = (edge_viz or {}).get(k, {}).get("color")
+        if color:
+            out.append(f'        <color {_rgb(color)}/>')
         out.append("      </edge>")
     out += ["    </edges>", "  </graph>", "</gexf>"]
     return "\n".join(out) + "\n"
@@ -330,8 +334,8 @@ def export_graph(G, fmt, **options):
     """Return ``G`` in ``fmt`` (a key of :data:`EXPORT_FORMATS`): text, or bytes for ``xlsx``.
 
     ``options`` go to the format's function (``version``, ``viz``,
-    ``node_attrs``, ``edge_types``, ``documents``); those a format does not
-    take are ignored.
+    ``edge_viz``, ``node_attrs``, ``edge_types``, ``documents``); those a
+    format does not take are ignored.
 
     Raises
     ------
@@ -344,8 +348,8 @@ def export_graph(G, fmt, **options):
     ['id', 'source', 'target']
     """
     writers = {"graphml": (to_graphml, ("node_attrs", "edge_types")),
-               "gexf": (to_gexf, ("version", "viz", "node_attrs", "edge_types")),
-               "cytoscape": (to_cytoscape, ("viz", "node_attrs")),
+               "gexf": (to_gexf, ("version", "viz", "node_attrs", "edge_types", "edge_viz")),
+               "cytoscape": (to_cytoscape, ("viz", "node_attrs", "edge_viz")),
                "json": (to_node_link, ()), "csv": (to_csv, ()), "xlsx": (to_xlsx, ("documents",))}
     if fmt not in writers:
         raise QueryError(f"unknown export format {fmt!r}; expected one of {', '.join(writers)}")
@@ -408,7 +412,7 @@ def node_scores(G, *, polarity="cooperative"):
     return {n: {m: float(per_metric[m].get(n, 0.0)) for m in CENTRALITY_METRICS} for n in G}
 
 
-def to_cytoscape(G, *, viz=None, node_attrs=None):
+def to_cytoscape(G, *, viz=None, node_attrs=None, edge_viz=None):
     """Return ``G`` as Cytoscape.js JSON (``{"elements": {"nodes": [...], "edges": [...]}}``).
 
     The shape ``cy.add()``/``cytoscape({elements})`` and Cytoscape desktop
@@ -417,7 +421,8 @@ def to_cytoscape(G, *, viz=None, node_attrs=None):
     key on Cytoscape elements) and ``node_attrs``; with ``viz`` also
     ``color``, ``size`` and a ``position``. Each edge's ``data`` holds ``id``
     (the tie id), ``source``, ``target``, ``tie_type``, ``directed`` and the
-    other tie fields; missing values are left out.
+    other tie fields (with ``edge_viz``, ``{tie id: {"color"}}``, its
+    ``color``); missing values are left out.
 
     Examples
     --------
@@ -443,6 +448,9 @@ def to_cytoscape(G, *, viz=None, node_attrs=None):
     for u, v, k, d in edges:
         data = {"id": str(k), "source": str(u), "target": str(v)}
         data.update((a, _json_value(x)) for a, x in _ordered(d, _EDGE_ORDER) if _present(x))
+        color = (edge_viz or {}).get(k, {}).get("color")
+        if color:
+            data["color"] = color
         out_edges.append({"data": data})
     doc = {"data": {"generated_by": "tiegraph"}, "elements": {"nodes": out_nodes, "edges": out_edges}}
     return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
@@ -615,6 +623,12 @@ def _attvalues(d, keys, indent):
     return ([f"{indent}<attvalues>"]
             + [f'{indent}  <attvalue for="{_attr(a)}" value="{_attr(_value(x))}"/>' for a, x in values]
             + [f"{indent}</attvalues>"])
+
+
+def _rgb(color):
+    """``#rrggbb`` as GEXF colour attributes."""
+    r, g, b = (int(str(color).lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return f'r="{r}" g="{g}" b="{b}"'
 
 
 def _present(x):

@@ -180,6 +180,13 @@ def test_gexf_viz_is_the_render_view(tmp_path):
         p = node.find("g:position", ns)
         assert (float(p.get("x")), float(p.get("y"))) == (want["x"], -want["y"])
         assert float(node.find("g:size", ns).get("value")) == pytest.approx(want["size"])
+    page = make_view(G, size_by="degree", color_by="group", seed=7)
+    tie_color = {t: e["color"] for e in page["edges"] for t in e["ties"]}
+    edges = root.findall(".//g:edge", ns)
+    assert len(edges) == len(tie_color) == 169
+    for e in edges:  # each tie in the colour the explorer draws it
+        c = e.find("g:color", ns)
+        assert "#%02x%02x%02x" % (int(c.get("r")), int(c.get("g")), int(c.get("b"))) == tie_color[e.get("id")]
     usa = root.find(".//g:node[@id='USA']", ns)
     assert usa.find("g:color", ns).get("b") == str(0xa7)  # allies: #4e79a7
     values = {a.get("for"): a.get("value") for a in usa.findall(".//g:attvalue", ns)}
