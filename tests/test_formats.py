@@ -395,9 +395,9 @@ GEXF_BAD = """<?xml version="1.0" encoding="UTF-8"?>
         <attvalues><attvalue for="0" value="trade"/><attvalue for="1" value="confirmed"/>
           <attvalue for="2" value="q"/><attvalue for="3" value="d"/></attvalues>
       </edge>
-      <edge id="e2" source="A" target="B" weight="heavy">
+      <edge id="e2" source="A" target="B" weight="heavy" kind="trade">
         <spells><spell start="2021-01-01" end="2021-02-01"/></spells>
-        <attvalues><attvalue for="0" value="trade"/><attvalue for="1" value="confirmed"/>
+        <attvalues><attvalue for="1" value="confirmed"/>
           <attvalue for="2" value="q"/><attvalue for="3" value="d"/></attvalues>
       </edge>
     </edges>
@@ -414,7 +414,7 @@ def test_gexf_from_elsewhere_maps_by_title_and_names_the_element(tmp_path):
     assert (t["type"], t["directed"], t["weight"], t["start"], t["end"]) == \
         ("trade", True, 2.0, "2020-01-01", "2020-06-30")
     assert [(r["line"], r["id"], r["field"], r["reason"]) for r in ds.rejected] == [
-        (16, "e2", "weight", "must be a number > 0, got 'heavy'")]
+        (16, "e2", "weight", "must be a number > 0, got 'heavy'")]  # its type from kind="trade"
     assert list(ds.actors["name"]) == ["A", "B"]  # no kind: actors inferred, as from a bare ties file
 
 

@@ -22,7 +22,8 @@ def read_gexf(path, progress=None):
 
     Edges are ties: ``id``, ``source``, ``target`` from the edge; ``weight``
     from the edge (or an attribute); the direction from a ``directed``
-    attribute, else the edge's ``type`` (or the graph's default). Other tie
+    attribute, else the edge's ``type`` (or the graph's default); the tie
+    type from ``tie_type``, else the edge's ``kind`` (GEXF 1.3). Other tie
     fields come from attributes of the same title (``tie_type`` → ``type``;
     ``start_as_given``/``end_as_given`` → ``start``/``end``); a file without
     them gives ``start``/``end`` from the edge's own dates (or spells). Nodes
@@ -61,7 +62,7 @@ def read_gexf(path, progress=None):
         a = edge.attrib
         row = {"id": a.get("id", "").strip(), "source": a.get("source", "").strip(),
                "target": a.get("target", "").strip(), "line": edge.line,
-               "weight": a.get("weight", "").strip(),
+               "weight": a.get("weight", "").strip(), "type": a.get("kind", "").strip(),
                "directed": "true" if a.get("type", default) == "directed" else "false"}
         if not as_given:
             spells = edge.find("spells")
