@@ -48,6 +48,8 @@ _FIXED_TYPES = {"directed": "boolean", "weight": "double", "value": "double",
 _GEXF_TYPES = {"boolean": "boolean", "double": "double", "long": "long", "string": "string"}
 _GRAPHML_TYPES = {"boolean": "boolean", "double": "double", "long": "long", "string": "string"}
 _NMTOKEN_RE = re.compile(r"[A-Za-z0-9_.\-]+")
+#: Column widths (characters) of the XLSX ties sheet; others are 11.
+_XLSX_WIDTHS = {"type": 20, "doc": 24, "quote": 60, "note": 40}
 #: Rows of an Excel sheet.
 _EXCEL_ROWS = 1_048_576
 _ID_SAFE_RE = re.compile(r"[A-Za-z0-9.:\-]|_(?!x[0-9A-F]{4}_)")
@@ -503,6 +505,9 @@ def to_xlsx(G, *, documents=None):
     wb = Workbook(write_only=True)  # streamed; text cells are neutralised, so none is a formula
     sheet = wb.create_sheet("ties")
     sheet.freeze_panes = "A2"  # the header stays in view
+    from openpyxl.utils import get_column_letter
+    for i, c in enumerate(TIE_COLUMNS, 1):  # room for the text columns
+        sheet.column_dimensions[get_column_letter(i)].width = _XLSX_WIDTHS.get(c, 11)
     sheet.append(list(TIE_COLUMNS))
     for u, v, k, d in ties:
         rec = {**d, "id": k, "source": u, "target": v}
