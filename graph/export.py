@@ -50,8 +50,9 @@ _GRAPHML_TYPES = {"boolean": "boolean", "double": "double", "long": "long", "str
 _NMTOKEN_RE = re.compile(r"[A-Za-z0-9_.\-]+")
 #: Column widths (characters) of the XLSX ties sheet; others are 11.
 _XLSX_WIDTHS = {"type": 20, "doc": 24, "quote": 60, "note": 40}
-#: Rows of an Excel sheet.
+#: Rows of an Excel sheet, and characters of a cell.
 _EXCEL_ROWS = 1_048_576
+_EXCEL_CELL = 32_767
 _ID_SAFE_RE = re.compile(r"[A-Za-z0-9.:\-]|_(?!x[0-9A-F]{4}_)")
 _ID_ESCAPE_RE = re.compile(r"((?:_x[0-9A-F]{4}_)+)")
 _ATTR_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
@@ -473,7 +474,9 @@ def to_xlsx(G, *, documents=None):
     Raises
     ------
     QueryError
-        If there are more ties than an Excel sheet has rows (1,048,575).
+        If there are more ties than an Excel sheet has rows (1,048,575), or
+        a text longer than a cell holds (32,767 characters; the tie or actor
+        and field are named).
 
     Examples
     --------
@@ -487,7 +490,7 @@ def to_xlsx(G, *, documents=None):
     import zipfile
     from openpyxl import Workbook
 
-    def cell(v, numeric=False):
+    def cell(v, numeric=False, where=None):
         """A cell value: numbers and booleans as such, text neutralised (never starting with '=')."""
         v = _flat(v)
         if v is None or v == "":
@@ -496,7 +499,11 @@ def to_xlsx(G, *, documents=None):
             return v
         if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
             v = int(v)
-        return neutralise_cell(str(v))
+        text = neutralise_cell(str(v))
+        if len(text) > _EXCEL_CELL:
+            raise QueryError(f"{where[0]}: {where[1]}: {len(text):,} characters, more than an Excel cell "
+                             f"holds ({_EXCEL_CELL:,}); export --to csv keeps it whole")
+        return text
 
     ties = sorted(G.edges(keys=True, data=True), key=lambda e: str(e[2]))
     if len(ties) > _EXCEL_ROWS - 1:
@@ -511,14 +518,16 @@ def to_xlsx(G, *, documents=None):
     sheet.append(list(TIE_COLUMNS))
     for u, v, k, d in ties:
         rec = {**d, "id": k, "source": u, "target": v}
-        sheet.append([cell(rec.get(c), numeric=c in ("weight", "value")) for c in TIE_COLUMNS])
+        sheet.append([cell(rec.get(c), numeric=c in ("weight", "value"), where=(f"tie {k!r}", c))
+                      for c in TIE_COLUMNS])
     nodes = sorted(G.nodes(data=True), key=lambda nd: str(nd[0]))
     if nodes and all(d.get("kind") for _, d in nodes):
         sheet = wb.create_sheet("actors")
         sheet.freeze_panes = "A2"
         sheet.append(list(ACTOR_COLUMNS))
         for n, d in nodes:
-            sheet.append([cell(n)] + [cell(d.get(c)) for c in ACTOR_COLUMNS[1:]])
+            sheet.append([cell(n, where=(f"actor {n!r}", "id"))]
+                         + [cell(d.get(c), where=(f"actor {n!r}", c)) for c in ACTOR_COLUMNS[1:]])
     if documents is not None:
         records = documents.to_dict("records") if hasattr(documents, "to_dict") else list(documents)
         known = {str(r.get("doc")) for r in records}
@@ -527,7 +536,7 @@ def to_xlsx(G, *, documents=None):
             sheet.freeze_panes = "A2"
             sheet.append(list(DOCUMENT_COLUMNS))
             for r in sorted(records, key=lambda r: str(r.get("doc"))):
-                sheet.append([cell(r.get(c)) for c in DOCUMENT_COLUMNS])
+                sheet.append([cell(r.get(c), where=(f"document {r.get('doc')!r}", c)) for c in DOCUMENT_COLUMNS])
     fixed = datetime.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
     wb.properties.creator = "tiegraph"

@@ -17,7 +17,7 @@ from cli import cli
 from conftest import ROOT, SHARED, SMALL_ACTORS, SMALL_DOCS, SMALL_TIES, write_csv, write_dataset
 from graph.build import build_graph
 from graph.errors import DatasetError
-from graph.export import graphml_id, to_gexf, to_graphml
+from graph.export import graphml_id, to_gexf, to_graphml, to_xlsx
 from graph.load import load_dataset
 
 lxml_etree = pytest.importorskip("lxml.etree")
@@ -201,6 +201,14 @@ def test_same_bytes_every_run(tmp_path):
         b = export(tmp_path, None, fmt, name=f"b.{fmt}").read_bytes()
         assert a == b, fmt
     assert b"lastmodified" not in export(tmp_path, None, "gexf").read_bytes()
+
+
+def test_xlsx_refuses_text_longer_than_a_cell():
+    from graph.errors import QueryError
+    M = nx.MultiDiGraph()
+    M.add_edge("A", "B", key="t9", type="trade", directed=True, weight=1.0, quote="x" * 40000)
+    with pytest.raises(QueryError, match=r"tie 't9': quote: 40,000 characters, more than an Excel cell"):
+        to_xlsx(M)
 
 
 def test_xml_illegal_character_names_the_tie_and_field():
