@@ -48,8 +48,8 @@ _FIXED_TYPES = {"directed": "boolean", "weight": "double", "value": "double",
 _GEXF_TYPES = {"boolean": "boolean", "double": "double", "long": "long", "string": "string"}
 _GRAPHML_TYPES = {"boolean": "boolean", "double": "double", "long": "long", "string": "string"}
 _NMTOKEN_RE = re.compile(r"[A-Za-z0-9_.\-]+")
-#: Column widths (characters) of the XLSX ties sheet; others are 11.
-_XLSX_WIDTHS = {"type": 20, "doc": 24, "quote": 60, "note": 40}
+#: Column widths (characters) in the XLSX sheets; others are 11.
+_XLSX_WIDTHS = {"type": 20, "doc": 24, "quote": 60, "note": 40, "name": 24, "aliases": 30, "title": 40}
 #: Rows of an Excel sheet, and characters of a cell.
 _EXCEL_ROWS = 1_048_576
 _EXCEL_CELL = 32_767
@@ -509,34 +509,31 @@ def to_xlsx(G, *, documents=None):
     if len(ties) > _EXCEL_ROWS - 1:
         raise QueryError(f"{len(ties):,} ties do not fit in one Excel sheet ({_EXCEL_ROWS - 1:,} rows at "
                          "most); narrow the selection or export --to csv")
-    wb = Workbook(write_only=True)  # streamed; text cells are neutralised, so none is a formula
-    sheet = wb.create_sheet("ties")
-    sheet.freeze_panes = "A2"  # the header stays in view
-    from openpyxl.utils import get_column_letter
-    for i, c in enumerate(TIE_COLUMNS, 1):  # room for the text columns
-        sheet.column_dimensions[get_column_letter(i)].width = _XLSX_WIDTHS.get(c, 11)
-    sheet.append(list(TIE_COLUMNS))
-    for u, v, k, d in ties:
-        rec = {**d, "id": k, "source": u, "target": v}
-        sheet.append([cell(rec.get(c), numeric=c in ("weight", "value"), where=(f"tie {k!r}", c))
-                      for c in TIE_COLUMNS])
+    # every cell worked out first, so that a refusal leaves no half-written workbook behind
+    tables = {"ties": [list(TIE_COLUMNS)] + [
+        [cell({**d, "id": k, "source": u, "target": v}.get(c), numeric=c in ("weight", "value"),
+              where=(f"tie {k!r}", c)) for c in TIE_COLUMNS] for u, v, k, d in ties]}
     nodes = sorted(G.nodes(data=True), key=lambda nd: str(nd[0]))
     if nodes and all(d.get("kind") for _, d in nodes):
-        sheet = wb.create_sheet("actors")
-        sheet.freeze_panes = "A2"
-        sheet.append(list(ACTOR_COLUMNS))
-        for n, d in nodes:
-            sheet.append([cell(n, where=(f"actor {n!r}", "id"))]
-                         + [cell(d.get(c), where=(f"actor {n!r}", c)) for c in ACTOR_COLUMNS[1:]])
+        tables["actors"] = [list(ACTOR_COLUMNS)] + [
+            [cell(n, where=(f"actor {n!r}", "id"))] + [cell(d.get(c), where=(f"actor {n!r}", c))
+                                                        for c in ACTOR_COLUMNS[1:]] for n, d in nodes]
     if documents is not None:
         records = documents.to_dict("records") if hasattr(documents, "to_dict") else list(documents)
         known = {str(r.get("doc")) for r in records}
         if all(str(d.get("doc")) in known for _, _, _, d in ties):
-            sheet = wb.create_sheet("documents")
-            sheet.freeze_panes = "A2"
-            sheet.append(list(DOCUMENT_COLUMNS))
-            for r in sorted(records, key=lambda r: str(r.get("doc"))):
-                sheet.append([cell(r.get(c), where=(f"document {r.get('doc')!r}", c)) for c in DOCUMENT_COLUMNS])
+            tables["documents"] = [list(DOCUMENT_COLUMNS)] + [
+                [cell(r.get(c), where=(f"document {r.get('doc')!r}", c)) for c in DOCUMENT_COLUMNS]
+                for r in sorted(records, key=lambda r: str(r.get("doc")))]
+    from openpyxl.utils import get_column_letter
+    wb = Workbook(write_only=True)  # streamed; text cells are neutralised, so none is a formula
+    for name, rows in tables.items():
+        sheet = wb.create_sheet(name)
+        sheet.freeze_panes = "A2"  # the header stays in view
+        for i, c in enumerate(rows[0], 1):  # room for the text columns
+            sheet.column_dimensions[get_column_letter(i)].width = _XLSX_WIDTHS.get(c, 11)
+        for row in rows:
+            sheet.append(row)
     fixed = datetime.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
     wb.properties.creator = "tiegraph"
