@@ -262,12 +262,13 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
         directed = directed if isinstance(directed, bool) else str(directed).lower() == "true"
         polarity = _text(d.get("polarity")) or ("adversarial" if ttype in ADVERSARIAL_TYPES
                                                 else "cooperative")
+        proposed = _text(d.get("status")) == "proposed"  # an extract candidate not yet reviewed
         ties.append({
             "id": str(d.get("id") or key),
             "from": str(s), "to": str(t),
             "type": ttype,
             "weight": _num(d.get("weight"), 1.0),
-            "dashes": CONFIDENCE_RANK.get(conf, 0) < CONFIDENCE_RANK["reported"],
+            "dashes": proposed or CONFIDENCE_RANK.get(conf, 0) < CONFIDENCE_RANK["reported"],
             "directed": bool(directed),
             "start": _text(d.get("start")),
             "end": _text(d.get("end")),
@@ -281,7 +282,8 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
             "quote": _text(d.get("quote")),
             "doc": _text(d.get("doc")),
             "doc_title": _text(d.get("doc_title")),
-            "note": _text(d.get("note")),
+            "note": ("proposed (an extract candidate, not yet reviewed). " if proposed else "")
+                    + _text(d.get("note")),
         })
     edges = merge_ties(ties, extra)
     _curves(edges)
