@@ -840,7 +840,7 @@ def import_(session, kind, file, out, rejected_out, cow_codes, strict):
 
 # ---- analysis commands
 
-EXPORT_TO = ("graphml", "gexf", "json", "csv")
+EXPORT_TO = ("gexf", "graphml", "cytoscape", "json", "csv", "xlsx")
 
 
 def _polarity_note(session, what, polarity, default):
@@ -1104,32 +1104,72 @@ def _export_filter_options(func):
 
 @cli.command()
 @click.option("--to", "to", type=click.Choice(EXPORT_TO), required=True,
-              help="graphml / json (node-link) keep every tie and attribute; gexf is dynamic "
-                   "(Gephi timeline); csv is the ties.csv format.")
+              help="gexf (Gephi), graphml (Gephi, yEd, igraph, NetworkX), cytoscape (Cytoscape.js and "
+                   "Cytoscape desktop), json (NetworkX node-link), csv (the ties.csv format), xlsx "
+                   "(Excel: sheets ties, actors, documents).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
               show_default=True, help="Output file; '-' for stdout.")
+@click.option("--gexf-version", type=click.Choice(("1.3", "1.2")), default="1.3", show_default=True,
+              help="GEXF version (1.2 is 1.2draft, for older tools).")
+@click.option("--size-by", type=click.Choice(CENTRALITY_METRICS + ("none",)), default="pagerank",
+              show_default=True, help="gexf/cytoscape: centrality behind node size, as in render.")
+@click.option("--color-by", type=click.Choice(("community", "group", "none")), default="community",
+              show_default=True, help="gexf/cytoscape: node colour, as in render.")
+@click.option("--seed", type=int, default=42, show_default=True,
+              help="gexf/cytoscape: seed of the layout and of Louvain, as in render.")
+@click.option("--for-networkx", is_flag=True,
+              help="gexf/graphml: leave out the per-edge direction flags, which networkx refuses in a "
+                   "graph mixing directed and undirected ties (each tie keeps its 'directed' attribute).")
 @_export_filter_options
 @click.pass_obj
-def export(session, to, out, filters):
-    """Export the (filtered) tie graph for Gephi, NetworkX or a spreadsheet.
+def export(session, to, out, gexf_version, size_by, color_by, seed, for_networkx, filters):
+    """Export the (filtered) ties for Gephi, Cytoscape, NetworkX, igraph or a spreadsheet.
 
     One edge per tie, keyed by its id; every tie of every polarity unless
     --polarity says otherwise. Without filters, actors with no tie are kept too.
     The window's end is --until here, since --to names the format.
 
+    GEXF and GraphML validate against their official schemas; the tie's type
+    is the attribute tie_type, each edge is directed or undirected as its tie,
+    and actors carry the six centrality scores (over cooperative ties unless
+    --polarity says otherwise). GEXF is dynamic when ties are dated (Gephi's
+    timeline) and carries the colours, sizes and positions render draws.
+    Every format reads back as data with --data FILE.
+
     \b
     Example:
         tiegraph export --to gexf --out ties.gexf
+        tiegraph export --to cytoscape --color-by group --out ties.cyjs
         tiegraph export --to graphml --from 2022 --until 2023 --out ties.graphml
+        tiegraph export --to xlsx --out ties.xlsx
     """
     from graph.build import build_graph, select
-    from graph.export import export_graph
+    from graph.export import export_graph, node_scores
+    if for_networkx and to not in ("gexf", "graphml"):
+        raise click.UsageError("--for-networkx applies to gexf and graphml only")
+    if to == "xlsx" and out == "-" and sys.stdout.isatty():
+        raise click.UsageError("--to xlsx writes a binary workbook: give --out FILE.xlsx")
     ds = session.dataset()
     with library_errors():
         G = build_graph(select(ds.ties, **filters), ds.actors, documents=ds.documents,
                         include_isolates=not any(filters.values()))
-        text = export_graph(G, to)
-    write_output(out, text)
+        options = {"version": "1.2draft" if gexf_version == "1.2" else "1.3", "edge_types": not for_networkx}
+        if to in ("gexf", "graphml", "cytoscape"):
+            options["node_attrs"] = node_scores(G, polarity=filters["polarity"])
+        if to in ("gexf", "cytoscape") and G.number_of_nodes():
+            from explorer.view import make_view
+            page = make_view(G, size_by=size_by, color_by=color_by, polarity=filters["polarity"], seed=seed)
+            options["viz"] = {n["id"]: {k: n.get(k) for k in ("x", "y", "size", "color")}
+                              for n in page["nodes"]}
+            options["edge_viz"] = {t: {"color": e.get("color")} for e in page["edges"] for t in e.get("ties", ())}
+        if to == "xlsx":
+            docs = ds.documents
+            if any(filters.values()) and len(docs):
+                used = {d.get("doc") for _, _, d in G.edges(data=True)}
+                docs = docs[docs["doc"].isin(used)]
+            options["documents"] = docs if len(docs) else None
+        data = export_graph(G, to, **options)
+    write_output(out, data)
     session.info(f"exported {G.number_of_edges()} ties among {G.number_of_nodes()} actors as {to}"
                  + ("" if out == "-" else f" to {out}"))
 
