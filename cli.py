@@ -882,7 +882,9 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
 
 # ---- analysis commands
 
-EXPORT_TO = ("gexf", "graphml", "cytoscape", "json", "csv", "xlsx", "parquet")
+EXPORT_TO = ("gexf", "graphml", "cytoscape", "json", "csv", "xlsx")
+#: Formats that write the ties table itself rather than a graph (graph.parquet).
+TABLE_EXPORTS = ("parquet",)
 
 
 def _polarity_note(session, what, polarity, default):
@@ -1145,7 +1147,7 @@ def _export_filter_options(func):
 
 
 @cli.command()
-@click.option("--to", "to", type=click.Choice(EXPORT_TO), required=True,
+@click.option("--to", "to", type=click.Choice(EXPORT_TO + TABLE_EXPORTS), required=True,
               help="gexf (Gephi), graphml (Gephi, yEd, igraph, NetworkX), cytoscape (Cytoscape.js and "
                    "Cytoscape desktop), json (NetworkX node-link), csv (the ties.csv format), xlsx "
                    "(Excel: sheets ties, actors, documents), parquet (the ties, typed; --data reads it).")

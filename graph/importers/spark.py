@@ -50,7 +50,9 @@ def spark_session(master=None, app="tiegraph import"):
                .config("spark.driver.bindAddress", "127.0.0.1")
                .config("spark.driver.host", "127.0.0.1"))
     try:
-        spark = builder.getOrCreate()
+        with warnings.catch_warnings():  # pyspark's note on pandas versions
+            warnings.filterwarnings("ignore", module="pyspark")
+            spark = builder.getOrCreate()
     except Exception as ex:  # Java missing, master unreachable: one line, no Java stack
         raise DatasetError(f"cannot start Spark on {master or 'local[*]'}: "
                            f"{str(ex).strip().splitlines()[0][:300]}") from None
