@@ -10,10 +10,23 @@ import html
 import math
 from pathlib import Path
 
-__all__ = ["render_svg", "write_image", "drawn_lines"]
+__all__ = ["render_svg", "write_image", "drawn_lines", "dashed_words"]
 
 _FONT = "Helvetica, Arial, sans-serif"
 
+
+
+def dashed_words(meta):
+    """What a dashed line means in this figure's legend (proposed candidates only when there are some).
+
+    Examples
+    --------
+    >>> dashed_words({"n_proposed": 0}), dashed_words({"n_proposed": 2})
+    ('assessed or speculated', 'assessed, speculated or proposed (not yet reviewed)')
+    """
+    if meta.get("n_proposed"):
+        return "assessed, speculated or proposed (not yet reviewed)"
+    return "assessed or speculated"
 
 def _bounds(page, pad, label_size=13):
     """The drawing's box: discs, and labels (centred under their disc, about 0.55 em a character)."""
@@ -187,7 +200,7 @@ def _legend_blocks(page, esc, path=True):
                f'<text x="32" y="{y}">confirmed or reported</text>')
     y += 18
     out.append(f'<line x1="0" y1="{y - 4}" x2="24" y2="{y - 4}" stroke="#59636e" stroke-width="2.5" '
-               f'stroke-dasharray="6 4"/><text x="32" y="{y}">assessed or speculated</text>')
+               f'stroke-dasharray="6 4"/><text x="32" y="{y}">{esc(dashed_words(page["meta"]))}</text>')
     y += 18
     out.append(f'<text x="0" y="{y}">→  directed; width = tie weight</text>')
     y += 18
