@@ -33,8 +33,8 @@ class PartialDate(click.ParamType):
 
     def convert(self, value, param, ctx):
         m = self._re.match(str(value).strip())
-        ok = bool(m)
-        if m and m.group(2):
+        ok = bool(m) and m.group(1) != "0000"  # there is no year 0
+        if m and ok and m.group(2):
             month = int(m.group(2))
             ok = 1 <= month <= 12
             if ok and m.group(3):
@@ -967,9 +967,14 @@ def diff(session, before, after, metric, top, filters, fmt):
         tiegraph diff --before 2014:2021 --after 2022:2024
         tiegraph diff --before 2022 --after 2023 --metric betweenness --format json
     """
-    from graph.analysis import diff as compare, diff_lines
+    from graph.analysis import diff as compare, diff_lines, parse_period
     if filters["start"] or filters["end"]:
         raise click.UsageError("diff takes its windows from --before and --after; drop --from/--to")
+    for name, value in (("--before", before), ("--after", after)):
+        try:
+            parse_period(value)
+        except TiesError as ex:
+            raise click.BadParameter(str(ex), param_hint=name) from ex
     ds = session.dataset()
     with library_errors():
         report = compare(ds.ties, ds.actors, before=before, after=after, metric=metric, top=top,

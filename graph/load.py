@@ -620,7 +620,8 @@ def parse_partial_dates(values):
                 pd.Series(last.to_numpy()[codes], index=values.index),
                 pd.Series(ok.to_numpy()[codes], index=values.index))
     s = pd.Series(values.to_numpy(dtype=object), index=values.index).astype(str)
-    shape = s.str.fullmatch(_DATE_RE).fillna(False).astype(bool)
+    # year 0000 does not exist (1 BC is followed by AD 1); pandas would hold it, Python cannot
+    shape = s.str.fullmatch(_DATE_RE).fillna(False).astype(bool) & ~s.str.startswith("0000")
     n = s.str.len()
     month = s.str.slice(5, 7).where(n >= 7, "01")
     day = s.str.slice(8, 10).where(n >= 10, "01")
@@ -831,11 +832,9 @@ def check_ties(frame, path, rejected=()):
                    found=None if polarity_at is None else polarity_at >= 0)
     chk.flag((frame["source"] == frame["target"]).to_numpy(dtype=bool) & ~chk.blank("source"), "target",
              lambda v: f"same actor as source ({v!r}); a tie needs two actors")
-    chk.flag(~start_ok.to_numpy(dtype=bool) & ~chk.blank("start"), "start",
-             lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    chk.flag(~start_ok.to_numpy(dtype=bool) & ~chk.blank("start"), "start", _not_a_date)
     if has_end.any():
-        chk.flag(has_end & ~end_ok, "end",
-                 lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+        chk.flag(has_end & ~end_ok, "end", _not_a_date)
         chk.flag(has_end & end_ok & start_ok & (end_hi < start_lo), "end",
                  lambda v: f"{v!r} is before start")
     chk.flag(bad_bool.to_numpy(dtype=bool) & ~chk.blank("directed"), "directed",
@@ -854,6 +853,12 @@ def check_ties(frame, path, rejected=()):
     if chk.bad.any():
         frame = frame[~chk.bad].reset_index(drop=True)
     return frame, rejected
+
+
+def _not_a_date(v):
+    if str(v).startswith("0000"):
+        return f"{v!r} is not a date: there is no year 0000 (years run from 0001 to 9999)"
+    return f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"
 
 
 def _repeat(text, frame):
