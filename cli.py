@@ -386,13 +386,14 @@ def _stdout_to_devnull():
     os.close(devnull)
 
 
-def _stdout_fails():
-    """True when flushing stdout raises (the error came from writing the command's output)."""
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        return True
-    return False
+def _output_errnos():
+    import errno
+    return {getattr(errno, n) for n in ("ENOSPC", "EIO", "EDQUOT", "EFBIG", "EPIPE", "ENXIO")
+            if hasattr(errno, n)}
+
+
+#: errno values of a failed write to stdout (files are written under output_errors, which names them).
+_OUTPUT_ERRNOS = _output_errnos()
 
 
 class TiegraphGroup(click.Group):
@@ -419,10 +420,23 @@ class TiegraphGroup(click.Group):
         from graph.files import cleanup_pending
         try:
             result = super().invoke(ctx)
-            sys.stdout.flush()
+            try:
+                sys.stdout.flush()
+            except OSError as ex:
+                ex.tiegraph_stdout = True  # the command's output could not be written
+                raise
             return result
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                SystemExit):
             cleanup_pending()
+            try:  # what was printed before the exit (validate's list) must reach stdout, or say so
+                sys.stdout.flush()
+            except OSError as ex:
+                if ex.errno in _OUTPUT_ERRNOS:
+                    _stdout_to_devnull()
+                    if ex.errno != errno.EPIPE:
+                        click.echo(f"Error: cannot write stdout: {ex.strerror or ex}", err=True)
+                    sys.exit(1)
             raise
         except KeyboardInterrupt:
             self._interrupted(130)
@@ -433,7 +447,8 @@ class TiegraphGroup(click.Group):
             if ex.errno == errno.EPIPE or isinstance(ex, BrokenPipeError):
                 _stdout_to_devnull()
                 sys.exit(1)
-            if getattr(ex, "filename", None) is None and _stdout_fails():
+            if getattr(ex, "tiegraph_stdout", False) or (
+                    getattr(ex, "filename", None) is None and ex.errno in _OUTPUT_ERRNOS):
                 _stdout_to_devnull()
                 click.echo(f"Error: cannot write stdout: {ex.strerror or ex}", err=True)
                 sys.exit(1)
