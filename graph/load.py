@@ -137,13 +137,16 @@ def _decode(path):
     if not raw.replace(b"\xef\xbb\xbf", b"").strip():
         raise DatasetError(f"{path}: the file is empty; a CSV with a header row is expected")
     head = raw[:65536]
-    # a few control bytes (a stray NUL) are text with a bad row, reported by the row checks
-    # (control character U+0000 at its line); many are a binary file
-    if sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 100 + 1:
+    # control bytes in UTF-8 text (a stray NUL, an escape sequence) are rows to reject, each at
+    # its line (control character U+0000); a file full of them, or not UTF-8 with some, is binary
+    controls = sum(b < 9 or 13 < b < 32 for b in head)
+    if controls > len(head) // 10 + 8:
         raise DatasetError(f"{path}: this is a binary file, not a CSV text file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as ex:
+        if controls > len(head) // 100 + 1:
+            raise DatasetError(f"{path}: this is a binary file, not a CSV text file") from None
         line = raw[:ex.start].count(b"\n") + 1
         raise DatasetError(f"{path}:{line}: the file is not UTF-8 text (byte 0x{raw[ex.start]:02x} "
                            "at that line); save it as UTF-8") from None
@@ -296,10 +299,11 @@ def _read_table(path, *, columns, required, what):
             found = _swallowed_rows(lines, first, last, width, id_at)
             if found is not None:  # an unclosed quote: read the lines it swallowed again, on their own
                 ids = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+                span = f"line {last}" if last == first + 1 else f"lines {first + 1}..{last}"
+                rows = f"the row with id {ids}" if len(found) == 1 else f"rows with ids {ids}"
                 rejected.append(_rej(path, first, rid, "(row)",
-                                     f"unclosed quote swallows lines {first + 1}..{last} "
-                                     f"(rows with ids {ids}); this row is left out and those lines "
-                                     "are read again as rows of their own"))
+                                     f"unclosed quote swallows {span} ({rows}); this row is left out "
+                                     "and those lines are read again as rows of their own"))
                 feed.pos = first
                 reader = csv.reader(feed, strict=False)
                 continue
@@ -339,20 +343,31 @@ class _Lines:
 
 
 def _swallowed_rows(lines, first, last, width, id_at):
-    """Ids of the whole rows inside a record that spans lines ``first..last``; None if there are none.
+    """Ids of the whole rows that start inside a record spanning lines ``first..last``; None if none.
 
     A quoted field may hold line breaks. A quote left open swallows the rows
-    below it instead: read on their own, lines ``first+1..last`` then parse as
-    records as wide as the header with an id. That is the rule: a record whose
-    inner lines hold at least one such row was cut short by an unclosed quote.
+    below it instead. The rule: a record was cut short by an unclosed quote
+    when one of its inner lines has as many commas as a row has, or when,
+    read again from line ``first+1``, the lines start at least one record as
+    wide as the header with an id. (A record read again may run past
+    ``last``: the row just below may hold a quoted line break of its own.)
     """
+    if width >= 4 and any(line.count(",") >= width - 1 for line in lines[first:last]):
+        # an inner line with as many commas as a row (a row that is itself broken, too)
+        ids = [line.split(",", 1)[0].strip().strip('"') for line in lines[first:last]
+               if line.count(",") >= width - 1]
+        return [i or "?" for i in ids]
+    feed = _Lines(lines)
+    feed.pos = first
+    reader = csv.reader(feed, strict=False)
     ids = []
     try:
-        for rec in csv.reader(lines[first:last], strict=False):
+        while feed.pos < last:
+            rec = next(reader)
             if len(rec) == width and (id_at is None or rec[id_at].strip()):
                 ids.append(rec[id_at].strip() if id_at is not None else "?")
-    except csv.Error:
-        return None
+    except (csv.Error, StopIteration):
+        pass
     return ids or None
 
 
