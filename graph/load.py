@@ -140,7 +140,7 @@ def _decode(path):
     # control bytes in UTF-8 text (a stray NUL, an escape sequence) are rows to reject, each at
     # its line (control character U+0000); a file full of them, or not UTF-8 with some, is binary
     controls = sum(b < 9 or 13 < b < 32 for b in head)
-    if controls > len(head) // 10 + 8:
+    if controls > len(head) // 10 + 2:
         raise DatasetError(f"{path}: this is a binary file, not a CSV text file")
     try:
         return raw.decode("utf-8-sig")
