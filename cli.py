@@ -187,13 +187,14 @@ def count_rows(rejected):
 @contextmanager
 def library_errors():
     """Turn the library's deliberate errors into a one-line ``Error:`` and exit 1."""
+    from graph.textsafe import terminal_safe
     try:
         yield
     except TiesError as ex:
-        raise click.ClickException(str(ex)) from ex
+        raise click.ClickException(terminal_safe(str(ex))) from ex
     except Exception as ex:
         if type(ex).__module__.split(".")[0] == "networkx":
-            raise click.ClickException(str(ex)) from ex
+            raise click.ClickException(terminal_safe(str(ex))) from ex
         raise
 
 
@@ -203,8 +204,9 @@ def output_errors(path):
     try:
         yield
     except OSError as ex:
+        from graph.textsafe import terminal_safe
         reason = ex.strerror or str(ex)
-        raise click.ClickException(f"cannot write {path}: {reason}") from ex
+        raise click.ClickException(terminal_safe(f"cannot write {path}: {reason}")) from ex
 
 
 def write_output(path, data):

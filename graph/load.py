@@ -1101,7 +1101,7 @@ def _read_part(source, *, progress=None):
         return Part(label=str(source.path), ties=ties, rejected=rejected, checked=True)
     part = read_source(source, progress=progress)
     if part.checked:
-        return part
+        return _xml_checked(part)
     ties, rejected = check_ties(part.ties, part.label, part.rejected)
     actors = documents = None
     if part.actors is not None:
@@ -1112,6 +1112,31 @@ def _read_part(source, *, progress=None):
         rejected += rej
     return Part(label=part.label, ties=ties, actors=actors, documents=documents, rejected=rejected,
                 notes=part.notes, checked=True)
+
+
+def _xml_checked(part):
+    """A typed Part (an importer's, Parquet) with the rows holding text XML cannot carry set aside.
+
+    The same rule as :meth:`_Checker.xml_text` for the string tables, so that no
+    reader lets such text through to the outputs.
+    """
+    tables, rejected = {}, list(part.rejected)
+    for name in ("ties", "actors", "documents"):
+        frame = getattr(part, name)
+        if frame is None or not len(frame) or "line" not in frame.columns:
+            tables[name] = frame
+            continue
+        place = frame.attrs.get("place", part.label) if name != "ties" else part.label
+        chk = _Checker(frame, place)
+        chk.xml_text()
+        if chk.bad.any():
+            rejected += chk.result()
+            frame = frame[~chk.bad].reset_index(drop=True)
+        tables[name] = frame
+    if len(rejected) == len(part.rejected):
+        return part
+    return Part(label=part.label, ties=tables["ties"], actors=tables["actors"],
+                documents=tables["documents"], rejected=rejected, notes=part.notes, checked=True)
 
 
 def _unknown(what, value, known):
