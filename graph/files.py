@@ -192,13 +192,38 @@ def write_atomic(path, data):
 
 
 @contextmanager
+def _locked(directory):
+    """Hold an exclusive lock on ``directory`` (flock on its descriptor) while a set is renamed.
+
+    Two processes replacing the same set of files then rename theirs one after
+    the other, so the set ends whole from one of them, never mixed. Where
+    locking is not available the renames simply run unlocked.
+    """
+    try:
+        import fcntl
+        fd = os.open(directory, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+@contextmanager
 def atomic_files(directory, names):
     """Yield ``{name: temporary path}`` for a set of files that must change together.
 
     ``directory`` is created if missing. When the block succeeds every file is
     fsync'ed first, then all are renamed into place with SIGINT/SIGTERM held
-    back, so the set is replaced together; on failure no file of the set
-    changes and the temporary files are removed.
+    back and the directory locked against another tiegraph doing the same, so
+    the set is replaced together; on failure no file of the set changes and
+    the temporary files are removed.
 
     Examples
     --------
@@ -224,7 +249,7 @@ def atomic_files(directory, names):
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
             os.chmod(tmp, _default_mode(directory / name))
-        with _signals_deferred():
+        with _signals_deferred(), _locked(directory):
             for name, tmp in temps.items():
                 os.replace(tmp, directory / name)
                 PENDING.discard(tmp)

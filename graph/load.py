@@ -90,7 +90,7 @@ def check_regular_file(path):
         return
     kind = next((name for test, name in _FILE_KINDS if getattr(stat, test)(st.st_mode)), "not a file")
     if kind == "a directory":
-        raise DatasetError(f"{path}: is a directory without a ties.csv")
+        raise DatasetError(f"{path}: is a directory, not a CSV file")
     raise DatasetError(f"{path}: is {kind}, not a regular file; save the data to a file and pass that")
 
 
@@ -1088,10 +1088,10 @@ def _read_part(source, *, progress=None):
         actors_path, docs_path = (source.path / n for n in ("actors.csv", "documents.csv"))
         ties, rejected = read_ties(ties_path)
         actors = docs = None
-        if actors_path.is_file():
+        if actors_path.exists():  # a FIFO or a device there is refused, not skipped
             actors, rej = read_actors(actors_path)
             rejected += rej
-        if docs_path.is_file():
+        if docs_path.exists():
             docs, rej = read_documents(docs_path)
             rejected += rej
         return Part(label=str(ties_path), ties=ties, actors=actors, documents=docs,

@@ -98,31 +98,30 @@ def plain_file(tmp_path):
     return p
 
 
-@pytest.mark.parametrize("where, reason", [
-    ("{tmp}/missing/x.{ext}", "No such file or directory"),
-    ("{plain}/x.{ext}", "Not a directory"),
-    ("/dev/full", "No space left on device"),
-])
-@pytest.mark.parametrize("command, ext", [
-    (["export", "--to", "csv", "--out"], "csv"),
-    (["export", "--to", "graphml", "--out"], "graphml"),
-    (["render", "--out"], "html"),
-    (["render", "--out", "{tmp}/ok.html", "--image"], "svg"),
-    (["render", "--out", "{tmp}/ok.html", "--image"], "png"),
-    (["timeline", "--plot"], "png"),
-])
-def test_write_faults_are_one_error_line(tmp_path, plain_file, where, reason, command, ext):
-    if where == "/dev/full" and ext != "csv" and ext != "graphml":
-        where = "{tmp}/missing/y.{ext}"  # --out/--image/--plot check the suffix first
-        reason = "No such file or directory"
+_MISSING = ("{tmp}/missing/x.{ext}", "No such file or directory")
+_UNDER_FILE = ("{plain}/x.{ext}", "Not a directory")
+_FULL = ("/dev/full", "No space left on device")
+_EXPORT_CSV = (["export", "--to", "csv", "--out"], "csv")
+_EXPORT_XML = (["export", "--to", "graphml", "--out"], "graphml")
+_RENDER = (["render", "--out"], "html")
+_SVG = (["render", "--out", "{tmp}/ok.html", "--image"], "svg")
+_PNG = (["render", "--out", "{tmp}/ok.html", "--image"], "png")
+_PLOT = (["timeline", "--plot"], "png")
+
+
+@pytest.mark.parametrize("command, ext, where, reason", [
+    (*cmd, *fault) for cmd, fault in
+    [(c, f) for c in (_EXPORT_CSV, _EXPORT_XML, _RENDER, _SVG, _PNG, _PLOT) for f in (_MISSING, _UNDER_FILE)]
+    + [(_EXPORT_CSV, _FULL), (_EXPORT_XML, _FULL)]])  # the others check the file name's suffix first
+def test_write_faults_are_one_error_line(tmp_path, plain_file, command, ext, where, reason):
     path = where.format(tmp=tmp_path, plain=plain_file, ext=ext)
     args = [a.format(tmp=tmp_path) for a in command] + [path]
     proc = inproc(*args)
     assert_one_error_line(proc, f"cannot write {path}: {reason}")
+    assert no_temp_files(tmp_path)
 
 
 def test_import_out_and_rejected_faults(tmp_path, plain_file):
-    src = write_csv(tmp_path / "sipri.csv", ["x"], [["1"]])  # content does not matter: writes fail first?
     from conftest import SHARED
     sipri = SHARED / "data" / "external" / "sipri_arms_transfers" / \
         "sipri_trade_register_deliveries_1995_2024.csv"
@@ -136,7 +135,6 @@ def test_import_out_and_rejected_faults(tmp_path, plain_file):
     assert_one_error_line(proc, f"cannot write {plain_file / 'dir'}")
     proc = inproc("import", "sipri", small, "--rejected", tmp_path / "missing" / "r.csv")
     assert_one_error_line(proc, f"cannot write {tmp_path / 'missing' / 'r.csv'}: No such file or directory")
-    del src
 
 
 def _fail_fsync(monkeypatch, errno_):
@@ -420,6 +418,10 @@ def test_non_regular_files_are_refused_at_once(tmp_path):
         name = "/dev/zero" if "/dev/zero" in args else str(fifo)
         kind = "a character device" if name == "/dev/zero" else "a FIFO (named pipe)"
         assert_one_error_line(proc, f"{name}: is {kind}, not a regular file")
+    d = write_dataset(tmp_path / "ds")
+    (d / "actors.csv").unlink()
+    os.mkfifo(d / "actors.csv")  # inside a dataset directory too: refused, not skipped
+    assert_one_error_line(tg("--data", d, "summary", timeout=60), f"{d / 'actors.csv'}: is a FIFO")
 
 
 def test_an_absurdly_wide_header_fails_fast(tmp_path):
