@@ -380,10 +380,10 @@ def _restore_cells(frame):
         col = frame[c]
         if isinstance(col.array, pd.arrays.ArrowStringArray):
             import pyarrow.compute as pac
-            arr = _arrow(col)
-            if not pac.any(pac.starts_with(arr, "'")).as_py():
+            starts = pac.starts_with(_arrow(col), "'")
+            if not pac.any(starts).as_py():
                 continue
-            mask = pd.Series(pac.starts_with(arr, "'").to_numpy(zero_copy_only=False), index=col.index)
+            mask = pd.Series(starts.to_numpy(zero_copy_only=False), index=col.index)
         else:
             mask = col.str.startswith("'").fillna(False).astype(bool)
             if not mask.any():
@@ -597,7 +597,13 @@ def _xml_illegal_mask(col):
             if data is None or len(chunk) == 0:
                 continue
             b = np.frombuffer(data, dtype=np.uint8)
-            if ((b < 32) & (b != 9) & (b != 10) & (b != 13)).any() or (b == 0xEF).any():
+            low = b < 32  # two plain passes (a tab or line break inside a value is fine)
+            if low.any():
+                found = b[low]
+                if ((found != 9) & (found != 10) & (found != 13)).any():
+                    suspect = True
+                    break
+            if (b == 0xEF).any():  # the lead byte of U+F000..U+FFFF (U+FFFE, U+FFFF among them)
                 suspect = True
                 break
         if not suspect:
