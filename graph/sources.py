@@ -63,8 +63,11 @@ def resolve_source(spec):
 
     Examples
     --------
-    >>> resolve_source(bundled := __import__("graph.load", fromlist=["x"]).bundled_data_dir()).reader
-    'dir'
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "ties.csv").write_text("id\\n")
+    >>> resolve_source(d).reader, resolve_source(d / "ties.csv").reader, resolve_source(f"csv:{d}/ties.csv").reader
+    ('dir', 'csv', 'csv')
     >>> resolve_source("nowhere.csv")
     Traceback (most recent call last):
     ...
