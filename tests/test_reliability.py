@@ -202,10 +202,13 @@ def test_a_closed_pipe_ends_quietly(big_dataset, args):
 
 # =========================================================================== signals
 
-def _wait_for_temp(directory, proc, timeout=60):
+def _wait_for_temp(directory, proc, count=1, timeout=90):
+    """Wait until ``count`` temporary files are written (the process then waits before renaming)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if any(p.name.endswith(".tmp") for p in Path(directory).rglob("*")):
+        temps = [p for p in Path(directory).rglob("*") if p.name.endswith(".tmp")]
+        if len(temps) >= count and all(p.stat().st_size > 0 for p in temps):
+            time.sleep(0.2)  # inside the pause: content complete, rename not yet done
             return
         if proc.poll() is not None:
             raise AssertionError(f"ended before writing: {proc.communicate()}")
@@ -245,7 +248,7 @@ def test_a_signal_mid_write_leaves_the_old_content_and_no_temp(tmp_path, dataset
     proc = subprocess.Popen(CLI + ["--data", str(dataset_dir)] + [str(a) for a in args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "TIEGRAPH_TEST_COMMIT_DELAY": "30"})
-    _wait_for_temp(out, proc)
+    _wait_for_temp(out, proc, count=3 if what == "import-dir" else 1)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == code, err
