@@ -169,7 +169,7 @@ def test_a_read_only_directory(tmp_path):
 
 
 def test_stdout_on_a_full_disk_is_one_error_line():
-    for args in (["summary"], ["validate", "--format", "json"], ["export", "--to", "graphml"]):
+    for args in (["summary"], ["validate", "--format", "json"]):  # a command that returns, one that exits
         with open("/dev/full", "w") as full:
             proc = tg(*args, stdout=full)
         assert_one_error_line(proc, "cannot write stdout: No space left on device")
@@ -187,8 +187,7 @@ def big_dataset(tmp_path_factory):
     return d
 
 
-@pytest.mark.parametrize("args", [["export", "--to", "graphml"], ["centrality", "--format", "csv"],
-                                  ["validate", "--format", "json"]])
+@pytest.mark.parametrize("args", [["export", "--to", "graphml"], ["validate", "--format", "json"]])
 def test_a_closed_pipe_ends_quietly(big_dataset, args):
     proc = subprocess.Popen(CLI + ["--data", str(big_dataset)] + args, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
@@ -207,7 +206,7 @@ def _wait_for_temp(directory, proc, count=1, timeout=90):
     deadline = time.time() + timeout
     while time.time() < deadline:
         temps = [p for p in Path(directory).rglob("*") if p.name.endswith(".tmp")]
-        if len(temps) >= count and all(p.stat().st_size > 0 for p in temps):
+        if len(temps) >= count and all(p.exists() and p.stat().st_size > 0 for p in temps):
             time.sleep(0.2)  # inside the pause: content complete, rename not yet done
             return
         if proc.poll() is not None:
