@@ -572,6 +572,12 @@ def _default_title(session):
               help="Write an HTML snippet (no <html>/<head>) to paste into a briefing.")
 @click.option("--id", "element_id", metavar="NAME",
               help="Element id of the fragment (default: derived from the content).")
+@click.option("--no-runtime", "no_runtime", is_flag=True,
+              help="With --fragment: leave out the drawing code (about 650 KB), for a page where "
+                   "another tiegraph fragment carries it, before or after this one.")
+@click.option("--compact", is_flag=True,
+              help="Controls in a slim toolbar above the graph, legend below (automatic below "
+                   "720 px of width): for narrow text columns.")
 @click.option("--title", type=TEXT, help="Page title (default: tiegraph — the dataset).")
 @click.option("--size-by", type=click.Choice(CENTRALITY_METRICS + ("none",)),
               default="pagerank", show_default=True, help="Centrality behind node size.")
@@ -596,7 +602,7 @@ def _default_title(session):
                                     "level ALPHA (e.g. 0.05).")
 @filter_options
 @click.pass_obj
-def render(session, out, fragment, element_id, title, size_by, color_by, path_ends, strongest, k,
+def render(session, out, fragment, element_id, no_runtime, compact, title, size_by, color_by, path_ends, strongest, k,
            time_respecting, directed, image, seed, max_actors, min_weight, backbone, filters):
     """Draw the ties as an interactive page that works offline (one self-contained HTML file).
 
@@ -615,11 +621,14 @@ def render(session, out, fragment, element_id, title, size_by, color_by, path_en
         tiegraph render --out tiegraph.html
         tiegraph render --from 2022 --path PRK USA --out path.html --image path.svg
         tiegraph render --fragment --id fig1 --out - > fig1.html
+        tiegraph render --fragment --no-runtime --id fig2 --from 2022 --out fig2.html
         tiegraph --data cow-trade:trade.csv render --from 2010 --max-actors 150 --backbone 0.05
     """
     from explorer.html import valid_element_id, write_html, render_html
     if out != "-" and not out.lower().endswith((".html", ".htm")):
         raise click.UsageError(f"--out {out!r} must end in .html (or be '-' for stdout)")
+    if no_runtime and not fragment:
+        raise click.UsageError("--no-runtime needs --fragment (a whole page always carries its runtime)")
     if element_id is not None and not valid_element_id(element_id):
         raise click.UsageError(f"--id {element_id!r} must start with a letter and hold only letters, "
                                "digits, '-' and '_' (at most 64 characters)")
@@ -659,10 +668,12 @@ def render(session, out, fragment, element_id, title, size_by, color_by, path_en
                          filters_text=describe_filters(**filters), path_result=result,
                          notes_text=notes)
     if out == "-":
-        write_output(out, render_html(page, fragment=fragment, element_id=element_id))
+        write_output(out, render_html(page, fragment=fragment, element_id=element_id,
+                                      runtime=not no_runtime, compact=compact))
     else:
         with output_errors(out):
-            write_html(page, out, fragment=fragment, element_id=element_id)
+            write_html(page, out, fragment=fragment, element_id=element_id,
+                       runtime=not no_runtime, compact=compact)
         session.info(f"wrote {out} ({page['meta']['n_actors']} actors, {page['meta']['n_ties']} ties)")
     if image:
         from explorer.image import write_image
@@ -672,6 +683,239 @@ def render(session, out, fragment, element_id, title, size_by, color_by, path_en
         except RuntimeError as ex:
             raise click.ClickException(str(ex)) from ex
         session.info(f"wrote {image}")
+
+
+# ---- extract commands
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--doc", "doc_ids", multiple=True, metavar="ID",
+              help="Document id for the file (repeat once per file, in order; default: the file "
+                   "name without its extension).")
+@click.option("--date", "date", metavar="DATE",
+              help="The article's date (YYYY, YYYY-MM or YYYY-MM-DD); default: the HTML/PDF "
+                   "metadata. Without either, an error.")
+@click.option("--out", default="-", show_default=True, metavar="FILE",
+              help="Write the candidates here ('-': stdout). The proposed documents.csv row goes "
+                   "beside it as FILE's name + '.documents.csv' (on stderr with stdout).")
+@click.option("--format", "fmt", type=click.Choice(("csv", "json")), default="csv",
+              show_default=True, help="csv: the ties contract + status, rule, score, duplicate_of; "
+                                      "json: {engine, documents, candidates}.")
+@click.pass_obj
+def extract(session, files, doc_ids, date, out, fmt):
+    """Propose ties from articles (.txt, .md, .html, .pdf) for a curator to review.
+
+    Each candidate quotes the sentence (or clause) that states it, verbatim from the
+    extracted text, with the cue that fired (rule), a score and, when the --data loaded
+    already holds the same pair, type and period, that tie's id (duplicate_of). Rules come
+    from the tables in data/extract/ (actors, triggers, grades, negations, dates).
+
+    \b
+    Example:
+        tiegraph extract report.pdf --doc heritage-2024-06 --date 2024-06-20 --out candidates.csv
+        tiegraph review candidates.csv
+        tiegraph accept candidates.csv --into data/
+    """
+    from graph.extract import CANDIDATE_COLUMNS, extract_files
+    from graph.extract.curate import documents_path, write_candidates_text
+    from graph.schema import DOCUMENT_COLUMNS
+    if doc_ids and len(doc_ids) != len(files):
+        raise click.UsageError(f"--doc was given {len(doc_ids)} time(s) for {len(files)} file(s); "
+                               "give it once per file, or not at all")
+    dataset = session.dataset()
+    with library_errors():
+        cands, docs, _, engine = extract_files(list(files), doc_ids=list(doc_ids), date=date,
+                                               dataset=dataset)
+    rows = cands.to_dict("records")
+    doc_rows = docs.to_dict("records")
+    if fmt == "json":
+        payload = {"engine": engine, "documents": doc_rows, "candidates": rows}
+        write_output(out, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    else:
+        write_output(out, write_candidates_text(list(CANDIDATE_COLUMNS), rows))
+        doc_text = write_candidates_text(list(DOCUMENT_COLUMNS), doc_rows)
+        if out != "-":
+            write_output(str(documents_path(out)), doc_text)
+        else:
+            session.info("proposed documents.csv row(s):\n" + doc_text.rstrip("\n"))
+    dups = sum(1 for r in rows if r["duplicate_of"])
+    session.info(f"{len(rows)} candidate ties from {len(files)} file(s) "
+                 f"({dups} already in the data: see duplicate_of); engine: {engine}"
+                 + ("" if out == "-" else f"; wrote {out}"
+                    + (f" and {documents_path(out)}" if fmt == "csv" else "")))
+
+
+def _review_line(rich_text):
+    from rich.console import Console
+    Console(file=sys.stdout, highlight=False, soft_wrap=True, color_system=None if not sys.stdout.isatty() else "auto").print(rich_text)
+
+
+def _candidate_view(row, n, total):
+    from rich.text import Text
+    from graph.extract.curate import rule_spans
+    from graph.textsafe import terminal_safe
+    quote = terminal_safe(row["quote"])
+    text = Text(quote)
+    for kind, words in rule_spans(row):
+        i = quote.find(terminal_safe(words))
+        if i >= 0:
+            text.stylize("bold magenta" if kind == "trigger" else "bold cyan",
+                         i, i + len(terminal_safe(words)))
+    arrow = "→" if row["directed"] == "true" else "–"
+    head = Text(f"[{n}/{total}] {row['id']}  ", style="bold")
+    head.append(terminal_safe(f"{row['source']} {arrow} {row['target']}  {row['type']}  "
+                              f"{row['start']}{'–' + row['end'] if row.get('end') else ''}  "
+                              f"{row['confidence']}  score {row.get('score', '')}"))
+    if row.get("polarity"):
+        head.append(f"  {row['polarity']}")
+    if row.get("duplicate_of"):
+        head.append(f"  (already in the data as {terminal_safe(row['duplicate_of'])})", style="yellow")
+    return head, text
+
+
+def _read_key():
+    stdin = sys.stdin
+    if stdin.isatty():
+        return click.getchar()
+    line = stdin.readline()
+    if not line:
+        return "q"
+    return line.strip()[:1] or "s"
+
+
+@cli.command()
+@click.argument("candidates", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def review(session, candidates):
+    """Go through proposed candidates one at a time and accept, reject or correct them.
+
+    Shows the sentence with the actors (cyan) and the trigger (magenta) highlighted. Keys:
+    a accept, r reject, t change type, d swap direction, g change grade, D change date,
+    s skip, q quit. Every decision is saved to the file at once (atomically), so a review
+    can stop anywhere and resume where it left off (with the next 'proposed' row).
+
+    \b
+    Example:
+        tiegraph extract article.txt --date 2024-06-20 --out candidates.csv
+        tiegraph review candidates.csv
+        tiegraph accept candidates.csv --into data/
+    """
+    from graph.extract.curate import read_candidates, write_candidates_text
+    from graph.extract.reading import parse_date
+    with library_errors():
+        columns, rows = read_candidates(candidates)
+    todo = [r for r in rows if r["status"] == "proposed"]
+
+    def save():
+        write_output(candidates, write_candidates_text(columns, rows))
+
+    if not todo:
+        session.info(f"{candidates}: nothing left to review "
+                     f"({sum(r['status'] == 'accepted' for r in rows)} accepted, "
+                     f"{sum(r['status'] == 'rejected' for r in rows)} rejected)")
+        return
+    keys = "[a]ccept [r]eject [t]ype [d]irection [g]rade [D]ate [s]kip [q]uit"
+    for n, row in enumerate(todo, start=1):
+        while True:
+            head, text = _candidate_view(row, n, len(todo))
+            _review_line(head)
+            _review_line(text)
+            from graph.textsafe import terminal_safe
+            how = row.get("rule", "").rsplit("; ", 1)[-1]
+            click.echo(terminal_safe(f"  ({row.get('doc', '')}; direction: {how}; {row.get('note', '')})"))
+            click.echo(keys)
+            key = _read_key()
+            if key == "a":
+                row["status"] = "accepted"
+            elif key == "r":
+                row["status"] = "rejected"
+            elif key == "t":
+                row["type"] = click.prompt("type", type=click.Choice(TIE_TYPES), default=row["type"])
+                continue
+            elif key == "d":
+                row["source"], row["target"] = row["target"], row["source"]
+                continue
+            elif key == "g":
+                row["confidence"] = click.prompt("grade", type=click.Choice(CONFIDENCE_LEVELS[::-1]),
+                                                 default=row["confidence"])
+                continue
+            elif key == "D":
+                value = click.prompt("start[/end] (YYYY, YYYY-MM or YYYY-MM-DD)", default=row["start"])
+                start, _, end = value.partition("/")
+                if not parse_date(start) or (end and not parse_date(end)):
+                    click.echo(f"not a date: {value!r}")
+                    continue
+                row["start"], row["end"] = parse_date(start), parse_date(end) if end else ""
+                continue
+            elif key == "s":
+                break
+            elif key == "q":
+                save()
+                left = sum(r["status"] == "proposed" for r in rows)
+                session.info(f"saved {candidates}; {left} candidate(s) still proposed")
+                return
+            else:
+                click.echo(f"unknown key {key!r}")
+                continue
+            save()
+            break
+    save()
+    session.info(f"saved {candidates}; {sum(r['status'] == 'accepted' for r in rows)} accepted, "
+                 f"{sum(r['status'] == 'rejected' for r in rows)} rejected, "
+                 f"{sum(r['status'] == 'proposed' for r in rows)} still proposed")
+
+
+@cli.command()
+@click.argument("candidates", type=click.Path(exists=True, dir_okay=False))
+@click.option("--into", "into", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="The dataset directory (ties.csv, actors.csv, documents.csv) to append to.")
+@click.pass_obj
+def accept(session, candidates, into):
+    """Append the accepted candidates to a dataset, with fresh ids, as one atomic change.
+
+    Only rows whose status is 'accepted' are added (see 'tiegraph review'), with the actors
+    they bring (from the extract actor table) and the document row extract proposed. A
+    candidate already in the data (duplicate_of, or the same pair, type and period) is
+    refused and listed. The result is validated with the loader before anything is written;
+    the three files are then replaced together.
+
+    \b
+    Example:
+        tiegraph review candidates.csv
+        tiegraph accept candidates.csv --into data/
+        tiegraph --data data/ validate
+    """
+    import tempfile
+    from pathlib import Path
+    from graph.extract import load_tables
+    from graph.extract.curate import accept_into
+    from graph.load import load_dataset
+    with library_errors():
+        texts, added, refused = accept_into(candidates, into, lexicon=load_tables())
+    for cid, reason in refused:
+        click.echo(f"refused {cid}: {reason}", err=True)
+    if not added:
+        session.info(f"nothing to add to {into} ({len(refused)} refused; accept candidates with "
+                     "'tiegraph review' first)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in texts.items():
+            (Path(tmp) / name).write_text(text, encoding="utf-8")
+        with library_errors():
+            ds = load_dataset([tmp])
+        if ds.rejected:
+            from graph.dataset import format_rejection
+            for r in ds.rejected[:20]:
+                click.echo(format_rejection(r).replace(tmp + "/", f"{into}/"), err=True)
+            raise click.ClickException(f"{into}: the result would not validate "
+                                       f"({count_rows(ds.rejected)} row(s) rejected); nothing written")
+    from graph.files import atomic_files
+    with output_errors(into), atomic_files(into, list(texts)) as temps:
+        for name, text in texts.items():
+            Path(temps[name]).write_text(text, encoding="utf-8", newline="")
+    session.info(f"added {len(added)} tie{'s' if len(added) != 1 else ''} to {into} ("
+                 + ", ".join(f"{cid} → {row['id']}" for cid, row in added[:8])
+                 + (", …" if len(added) > 8 else "") + f"); {len(refused)} refused")
 
 
 # ---- import commands
@@ -756,7 +1000,7 @@ def import_(session, kind, file, out, rejected_out, cow_codes, strict):
 
 # ---- analysis commands
 
-EXPORT_TO = ("graphml", "gexf", "json", "csv")
+EXPORT_TO = ("gexf", "graphml", "cytoscape", "json", "csv", "xlsx")
 
 
 def _polarity_note(session, what, polarity, default):
@@ -1026,32 +1270,72 @@ def _export_filter_options(func):
 
 @cli.command()
 @click.option("--to", "to", type=click.Choice(EXPORT_TO), required=True,
-              help="graphml / json (node-link) keep every tie and attribute; gexf is dynamic "
-                   "(Gephi timeline); csv is the ties.csv format.")
+              help="gexf (Gephi), graphml (Gephi, yEd, igraph, NetworkX), cytoscape (Cytoscape.js and "
+                   "Cytoscape desktop), json (NetworkX node-link), csv (the ties.csv format), xlsx "
+                   "(Excel: sheets ties, actors, documents).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
               show_default=True, help="Output file; '-' for stdout.")
+@click.option("--gexf-version", type=click.Choice(("1.3", "1.2")), default="1.3", show_default=True,
+              help="GEXF version (1.2 is 1.2draft, for older tools).")
+@click.option("--size-by", type=click.Choice(CENTRALITY_METRICS + ("none",)), default="pagerank",
+              show_default=True, help="gexf/cytoscape: centrality behind node size, as in render.")
+@click.option("--color-by", type=click.Choice(("community", "group", "none")), default="community",
+              show_default=True, help="gexf/cytoscape: node colour, as in render.")
+@click.option("--seed", type=int, default=42, show_default=True,
+              help="gexf/cytoscape: seed of the layout and of Louvain, as in render.")
+@click.option("--for-networkx", is_flag=True,
+              help="gexf/graphml: leave out the per-edge direction flags, which networkx refuses in a "
+                   "graph mixing directed and undirected ties (each tie keeps its 'directed' attribute).")
 @_export_filter_options
 @click.pass_obj
-def export(session, to, out, filters):
-    """Export the (filtered) tie graph for Gephi, NetworkX or a spreadsheet.
+def export(session, to, out, gexf_version, size_by, color_by, seed, for_networkx, filters):
+    """Export the (filtered) ties for Gephi, Cytoscape, NetworkX, igraph or a spreadsheet.
 
     One edge per tie, keyed by its id; every tie of every polarity unless
     --polarity says otherwise. Without filters, actors with no tie are kept too.
     The window's end is --until here, since --to names the format.
 
+    GEXF and GraphML validate against their official schemas; the tie's type
+    is the attribute tie_type, each edge is directed or undirected as its tie,
+    and actors carry the six centrality scores (over cooperative ties unless
+    --polarity says otherwise). GEXF is dynamic when ties are dated (Gephi's
+    timeline) and carries the colours, sizes and positions render draws.
+    Every format reads back as data with --data FILE.
+
     \b
     Example:
         tiegraph export --to gexf --out ties.gexf
+        tiegraph export --to cytoscape --color-by group --out ties.cyjs
         tiegraph export --to graphml --from 2022 --until 2023 --out ties.graphml
+        tiegraph export --to xlsx --out ties.xlsx
     """
     from graph.build import build_graph, select
-    from graph.export import export_graph
+    from graph.export import export_graph, node_scores
+    if for_networkx and to not in ("gexf", "graphml"):
+        raise click.UsageError("--for-networkx applies to gexf and graphml only")
+    if to == "xlsx" and out == "-" and sys.stdout.isatty():
+        raise click.UsageError("--to xlsx writes a binary workbook: give --out FILE.xlsx")
     ds = session.dataset()
     with library_errors():
         G = build_graph(select(ds.ties, **filters), ds.actors, documents=ds.documents,
                         include_isolates=not any(filters.values()))
-        text = export_graph(G, to)
-    write_output(out, text)
+        options = {"version": "1.2draft" if gexf_version == "1.2" else "1.3", "edge_types": not for_networkx}
+        if to in ("gexf", "graphml", "cytoscape"):
+            options["node_attrs"] = node_scores(G, polarity=filters["polarity"])
+        if to in ("gexf", "cytoscape") and G.number_of_nodes():
+            from explorer.view import make_view
+            page = make_view(G, size_by=size_by, color_by=color_by, polarity=filters["polarity"], seed=seed)
+            options["viz"] = {n["id"]: {k: n.get(k) for k in ("x", "y", "size", "color")}
+                              for n in page["nodes"]}
+            options["edge_viz"] = {t: {"color": e.get("color")} for e in page["edges"] for t in e.get("ties", ())}
+        if to == "xlsx":
+            docs = ds.documents
+            if any(filters.values()) and len(docs):
+                used = {d.get("doc") for _, _, d in G.edges(data=True)}
+                docs = docs[docs["doc"].isin(used)]
+            options["documents"] = docs if len(docs) else None
+        data = export_graph(G, to, **options)
+    write_output(out, data)
     session.info(f"exported {G.number_of_edges()} ties among {G.number_of_nodes()} actors as {to}"
                  + ("" if out == "-" else f" to {out}"))
 

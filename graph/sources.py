@@ -26,10 +26,12 @@ __all__ = ["Source", "SUFFIXES", "FORMATS", "IMPORT_KINDS", "resolve_source", "r
 
 #: File suffix → format name.
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx",
-            ".gexf": "gexf", ".graphml": "graphml", ".json": "json"}
+            ".gexf": "gexf", ".graphml": "graphml", ".json": "json", ".cyjs": "json"}
 
 #: Format name → ``module:function`` reading it into a Part (``csv``/``dir`` are graph.load's own).
-FORMATS = {"csv": None, "dir": None}
+FORMATS = {"csv": None, "dir": None,
+           "gexf": "graph.formats.gexf:read_gexf", "graphml": "graph.formats.graphml:read_graphml",
+           "json": "graph.formats.jsongraph:read_json", "xlsx": "graph.formats.xlsx:read_xlsx"}
 
 #: Public-dataset kinds accepted before ``:`` (``sipri:FILE``); see graph.importers.
 IMPORT_KINDS = ("sipri", "atop", "cow-trade", "icews", "gdelt")

@@ -1,0 +1,499 @@
+"""Candidate ties from text with spaCy's tokenizer, sentence splitter and rule matchers.
+
+The pipeline is ``spacy.blank("en")`` + the sentencizer + a lemma step that looks each lower-cased
+word up in spacy-lookups-data's English table. Actors are found with a ``PhraseMatcher`` on the
+exact words of data/extract/actors.csv (longest match wins); triggers, grade cues and negations
+with a ``PhraseMatcher`` on lemmas. Which actors a trigger links, and in which direction, comes
+from where they stand (see :meth:`Extractor._parties`); when a trained English pipeline with a
+dependency parser is installed (e.g. ``en_core_web_sm``), its parse decides the direction instead
+and ``engine`` says so.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+from graph.schema import TIE_TYPES
+
+__all__ = ["Extractor", "Candidate"]
+
+_BASE = {"arms_transfer": 3, "technology_transfer": 3, "security_commitment": 3,
+         "military_cooperation": 2, "military_exercise": 2, "trade": 2, "energy": 2,
+         "sanctions": 2, "hostile_act": 2, "diplomatic": 1, "political_support": 1}
+ALWAYS_DIRECTED = {"arms_transfer", "technology_transfer", "sanctions", "hostile_act"}
+_GRADE_RANK = {"confirmed": 0, "reported": 1, "assessed": 2, "speculated": 3}
+_JOINERS = {",", "and", "&", "–", "—", "-", "/", "the", "’s", "'s", "’", "as", "well", "or", "both"}
+_SOURCE_PREPS = {"from", "by"}
+_BE = {"be", "is", "are", "was", "were", "been", "being"}
+_BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "because", "although",
+             "however", "(", ")"}
+_REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
+              "warned", "claimed", "reported", "declared"}
+_MAX_GAP = 14
+_LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*)+")
+
+
+def _heading(paragraph):
+    """A title, menu or byline line: short and not ending a sentence."""
+    p = paragraph.strip()
+    return len(p.split()) < 15 and not p.endswith((".", "!", "?", "”", '"', "REF", ".)"))
+
+
+@dataclass
+class Candidate:
+    source: str
+    target: str
+    type: str
+    directed: bool
+    polarity: str
+    confidence: str
+    start: str
+    end: str
+    quote: str
+    quote_at: int
+    trigger: str
+    rule: str
+    score: float
+    date_note: str
+    weight: float
+    tag: str = ""
+    value: str = ""
+    unit: str = ""
+
+
+class Extractor:
+    """Build the spaCy pipeline and matchers from the cue tables once; then :meth:`extract` texts."""
+
+    def __init__(self, tables):
+        import spacy
+        from spacy.lookups import load_lookups
+        from spacy.matcher import PhraseMatcher
+        self.tables = tables
+        self.engine = "rules"
+        self.parser = None
+        try:
+            if spacy.util.is_package("en_core_web_sm"):
+                self.parser = spacy.load("en_core_web_sm", exclude=["ner"])
+                self.engine = "dependency parse (en_core_web_sm)"
+        except Exception:  # a broken model install: stay with the rules
+            self.parser = None
+        nlp = spacy.blank("en")
+        infixes = list(nlp.Defaults.infixes) + [r"[–—]"]
+        nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+        nlp.add_pipe("sentencizer")
+        self.nlp = nlp
+        table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        self._lemmas = {}
+        self._table = table
+
+        self.actor_info = {}
+        self.actor_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        forms = {}
+        for r in tables.actors:
+            self.actor_info.setdefault(r["id"], r)
+            forms.setdefault(r["id"], []).append(r["form"])
+        for actor_id, fs in forms.items():
+            self.actor_matcher.add(actor_id, list(nlp.tokenizer.pipe(fs)))
+
+        def lemma_docs(cues):
+            return [self._lemmatize(d) for d in nlp.tokenizer.pipe(cues)]
+
+        self.trigger_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.triggers = {}
+        for i, r in enumerate(tables.triggers):
+            key = f"T{i}"
+            self.triggers[key] = r
+            self.trigger_matcher.add(key, lemma_docs([r["cue"], r["cue"].lower()]))
+        self.cue_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.cues = {}
+        for i, r in enumerate(tables.grades):
+            self.cues[f"G{i}"] = ("grade", r["grade"], r["cue"])
+            self.cue_matcher.add(f"G{i}", list(nlp.tokenizer.pipe([r["cue"]])))
+        for i, r in enumerate(tables.negations):
+            self.cues[f"N{i}"] = (r["kind"], r["kind"], r["cue"])
+            self.cue_matcher.add(f"N{i}", list(nlp.tokenizer.pipe([r["cue"]])))
+        self.ref_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.refs = {}
+        for i, r in enumerate(tables.references):
+            self.refs[f"R{i}"] = int(r["count"])
+            self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
+        self.date_patterns = tables.date_patterns()
+        self._date_cache, self._semis = {}, None
+
+    # ------------------------------------------------------------------ pipeline
+    def _lemmatize(self, doc):
+        cache, table = self._lemmas, self._table
+        for tok in doc:
+            low = tok.lower_
+            lemma = cache.get(low)
+            if lemma is None:
+                lemma = low
+                for _ in range(3):  # to a fixed point: meetings → meeting → meet, as the cue "meeting"
+                    nxt = table.get(lemma, lemma)
+                    nxt = nxt if isinstance(nxt, str) else nxt[0]
+                    if nxt == lemma:
+                        break
+                    lemma = nxt
+                cache[low] = lemma
+            tok.lemma_ = lemma
+        return doc
+
+    def paragraphs(self, text):
+        """``[(offset, paragraph text)]``: the non-blank lines of ``text``."""
+        out, pos = [], 0
+        for line in text.split("\n"):
+            if line.strip():
+                out.append((pos, line))
+            pos += len(line) + 1
+        return out
+
+    def extract(self, text, article_date):
+        """Every candidate in ``text`` (a list of :class:`Candidate`), in text order.
+
+        ``article_date`` is ISO (``2024``, ``2024-04`` or ``2024-04-05``); it dates ties whose
+        sentence and paragraph give no date, and anchors "last September" and bare months.
+        """
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+        out = []
+        paras = self.paragraphs(text)
+        strings = self.nlp.vocab.strings
+        docs = self.nlp.pipe((p for _, p in paras), batch_size=64)
+        for (offset, para), doc in zip(paras, docs):
+            if _heading(para):
+                continue
+            self._lemmatize(doc)
+            actors = sorted(filter_spans([Span(doc, a, b, label=m)
+                                          for m, a, b in self.actor_matcher(doc)]),
+                            key=lambda sp: sp.start)
+            actors = self._resolve_references(doc, actors)
+            trig = [(self.triggers[strings[m]], a, b) for m, a, b in self.trigger_matcher(doc)]
+            cues = [(self.cues[strings[m]], a, b) for m, a, b in self.cue_matcher(doc)]
+            para_date = None
+            for sent in doc.sents:
+                s0, s1 = sent.start, sent.end
+                in_s = [sp for sp in actors if s0 <= sp.start and sp.end <= s1]
+                t_s = [t for t in trig if s0 <= t[1] and t[2] <= s1]
+                if t_s and len({sp.label_ for sp in in_s}) >= 2:
+                    c_s = [c for c in cues if s0 <= c[1] and c[2] <= s1]
+                    out.extend(self._sentence(sent, in_s, t_s, c_s, offset, article_date, para_date))
+                own = self._date_in(sent.text, article_date, None)
+                if own:
+                    para_date = own
+        return out
+
+    def _resolve_references(self, doc, actors):
+        """"the two countries", "the three leaders" (references.csv) stand for the last two or
+        three distinct actors named before them in the paragraph: one span per actor."""
+        refs = sorted(self.ref_matcher(doc), key=lambda m: m[1])
+        if not refs:
+            return actors
+        from spacy.tokens import Span
+        out = list(actors)
+        for m, a, b in refs:
+            n = self.refs[self.nlp.vocab.strings[m]]
+            recent = []
+            for sp in reversed([x for x in actors if x.end <= a]):
+                if sp.label_ not in recent:
+                    recent.append(sp.label_)
+            if len(recent) >= n and not any(x.start < b and a < x.end for x in actors):
+                out += [Span(doc, a, b, label=lab) for lab in reversed(recent[:n])]
+        return sorted(out, key=lambda sp: sp.start)
+
+    # ------------------------------------------------------------------ one sentence
+    def _sentence(self, sent, actors, trig, cues, offset, article_date, para_date):
+        doc = sent.doc
+        s0, s1 = sent.start, sent.end
+        inside = {i for sp in actors for i in range(sp.start, sp.end)}
+        found = []
+        objects = [(r, a, b) for r, a, b in trig if r["role"] == "object"]
+        plan = []
+        for r, a, b in trig:
+            if r["role"] == "object" or any(a <= i < b for i in inside):
+                continue
+            obj = None
+            if r["role"] == "verb":
+                lo, hi = self._clause(doc, s0, s1, a)
+                # the goods after the verb ("exported crude"), or just before a participle
+                # ("Russian crude exported to China")
+                obj = next(((o, oa, ob) for o, oa, ob in objects
+                            if o["type"] == r["type"] and lo <= oa < hi
+                            and (b <= oa <= b + 12 or 0 <= a - ob < 3)), None)
+                if obj is None:
+                    continue
+            plan.append((r, a, b, obj))
+        # a verb with its object ("exported crude") is more specific than the same word alone
+        specific = {a for r, a, b, obj in plan if obj is not None}
+        fired = {r["type"] for r, a, b, obj in plan if obj is not None}
+        used = {oa for o, oa, ob in objects if o["type"] in fired}  # "shells" as goods, not "shelled"
+        for r, a, b, obj in plan:
+            if obj is None and (a in specific or a in used):
+                continue
+            found.extend(self._candidates(doc, sent, s0, s1, r, a, b, obj, actors, cues, offset,
+                                          article_date, para_date))
+        return found
+
+    def _clause(self, doc, s0, s1, i):
+        """The token range of the clause around token ``i``: semicolons end clauses."""
+        held = self._semis  # (doc, s0, positions) of the last sentence asked about
+        if held and held[0] is doc and held[1] == s0:
+            semis = held[2]
+        else:
+            semis = [k for k in range(s0, s1) if doc[k].text == ";"]
+            self._semis = (doc, s0, semis)
+        lo = max([k + 1 for k in semis if k < i], default=s0)
+        hi = min([k for k in semis if k >= i], default=s1)
+        return lo, hi
+
+    def _group(self, doc, actors, pos, step, limit):
+        """The actors nearest to token ``pos`` going left (step -1) or right (+1), with those
+        coordinated with them ("China and Russia", "the U.S.–Japan–South Korea"); stops at a
+        clause boundary. Returns (actor spans, preposition before the group or '')."""
+        seq = actors if step > 0 else list(reversed(actors))
+        group, gap_ok = [], True
+        for sp in seq:
+            if step > 0 and sp.start < pos or step < 0 and sp.end > pos:
+                continue
+            lo, hi = (pos, sp.start) if step > 0 else (sp.end, pos)
+            between = doc[lo:hi] if lo < hi else doc[lo:lo]
+            if not group:
+                if hi - lo > _MAX_GAP or lo < limit[0] or hi > limit[1]:
+                    break
+                if any(t.lower_ in _BOUNDARY or t.lower_ in _REPORTING for t in between):
+                    break
+                group.append(sp)
+                continue
+            last = group[-1]
+            lo, hi = (last.end, sp.start) if step > 0 else (sp.end, last.start)
+            if hi - lo > 4 or not all(t.lower_ in _JOINERS for t in doc[lo:hi]):
+                break
+            group.append(sp)
+        if not group:
+            return [], ""
+        first = group[0]
+        prep = ""
+        if step > 0:
+            before = doc[max(pos, first.start - 3):first.start]
+            for t in before:
+                if t.lower_ in ("from", "by", "to", "with", "against", "on", "of", "into", "between", "among"):
+                    prep = t.lower_
+        return sorted(group, key=lambda s: s.start), prep
+
+    def _candidates(self, doc, sent, s0, s1, r, a, b, obj, actors, cues, offset, article_date,
+                    para_date):
+        typ = r["type"]
+        lo, hi = self._clause(doc, s0, s1, a)
+        end_tok = obj[2] if obj else b
+        left, _ = self._group(doc, actors, a, -1, (lo, hi))
+        right, prep = self._group(doc, actors, b, +1, (lo, hi))
+        right2, prep2 = [], ""
+        if right:
+            right2, prep2 = self._group(doc, actors, right[-1].end, +1, (lo, hi))
+        # negation: a negation cue between the first party and the trigger
+        first = left[0].start if left else lo
+        for (kind, _, cue), ca, cb in cues:
+            if kind == "negation" and first <= ca < end_tok and (ca >= a - 6 or not left):
+                return []
+        refusal = next(((cue, ca) for (kind, _, cue), ca, cb in cues if kind == "refusal"
+                        and lo <= ca < hi), None)
+        directed = r["directed"] == "true" or typ in ALWAYS_DIRECTED
+        polarity = r["polarity"]
+        passive = (a > s0 and doc[a - 1].lower_ in _BE and doc[a].lower_.endswith(("ed", "en", "nt"))
+                   and doc[a].lower_ != doc[a].lemma_)
+        how = "active"
+        pairs = []
+        if directed:
+            if left and right:
+                src, tgt = left, right
+                if prep in _SOURCE_PREPS or passive and prep == "by":
+                    src, tgt, how = right, left, f"'{prep}' marks the source"
+                elif right2 and prep2 in _SOURCE_PREPS:
+                    src, tgt, how = right2, left + right, f"'{prep2}' marks the source"
+                elif passive:
+                    how = "passive, no agent"
+                    return []
+            elif right and prep in ("between", "among") and len(right) >= 2:
+                src, tgt, how = right[:1], right[1:], f"'{prep}': order of mention"
+            elif right and right2:
+                if prep in ("to", "against", "into", "on") and not prep2:
+                    src, tgt, how = right2, right, f"'{prep}' marks the target"
+                elif prep2 in _SOURCE_PREPS:
+                    src, tgt, how = right2, right, f"'{prep2}' marks the source"
+                elif prep in _SOURCE_PREPS:
+                    src, tgt, how = right, right2, f"'{prep}' marks the source"
+                else:
+                    src, tgt, how = right, right2, "noun, order of mention"
+            else:
+                return []
+            if refusal:
+                polarity, typ, how = "adversarial", "diplomatic", f"refused ('{refusal[0]}')"
+            pairs = [(s, t) for s in src for t in tgt if s.label_ != t.label_]
+        else:
+            parties = left + right + (right2 if not left else [])
+            if len({p.label_ for p in parties}) < 2:
+                return []
+            seen = []
+            for p in parties:
+                if p.label_ not in [q.label_ for q in seen]:
+                    seen.append(p)
+            pairs = [(x, y) for i, x in enumerate(seen) for y in seen[i + 1:]]
+            how = "undirected"
+            if refusal:
+                return []
+        if self.parser is not None and directed:
+            pairs, how = self._parse_direction(sent, a, pairs, how)
+        if not pairs:
+            return []
+        grade = self._grade(doc, cues, lo, hi, {p.label_ for pr in pairs for p in pr}, actors)
+        start, end, note = self._date(sent, a, article_date, para_date)
+        quote_span = doc[lo:hi] if (hi - lo) >= 6 and (lo > s0 or hi < s1) else sent
+        quote = quote_span.text.strip(" ;")
+        qstart = offset + quote_span.start_char + (len(quote_span.text) - len(quote_span.text.lstrip(" ;")))
+        lead = _LEAD.match(quote)  # a closing quote mark or a footnote marker left by the splitter
+        if lead and lead.end() < len(quote):
+            quote, qstart = quote[lead.end():], qstart + lead.end()
+        cue_text = doc[a:b].text + (f" + {obj[0]['cue']} ({doc[obj[1]:obj[2]].text})" if obj else "")
+        gap = max(abs(p.start - a) for pr in pairs for p in pr)
+        score = round(max(0.1, (0.9 if r["role"] == "trigger" else 0.85) - 0.025 * max(0, gap - 2)), 2)
+        tag = "[summit]" if typ == "diplomatic" and r["cue"] == "summit" else ""
+        value, unit = self._quantity(quote, typ)
+        out = []
+        for x, y in pairs:
+            w = _BASE[typ] * (2 if tag else 1)
+            if value:
+                from graph.extract.tables import UNIT_REF
+                w *= min(3, max(0.5, 1 + 0.5 * math.log10(float(value) / UNIT_REF[unit])))
+            elif end and start:
+                w *= min(2, 1 + (int(end[:4]) - int(start[:4])) / 4)
+            rule = (f"{typ} ← '{cue_text}'@{offset + doc[a].idx}; {'source' if directed else 'actor'} "
+                    f"{x.label_}='{x.text}'@{offset + x.start_char}; {'target' if directed else 'actor'} "
+                    f"{y.label_}='{y.text}'@{offset + y.start_char}; {how}")
+            out.append(Candidate(x.label_, y.label_, typ, directed, polarity, grade, start, end,
+                                 quote, qstart, doc[a:b].text, rule, score, note, round(w, 2), tag,
+                                 value, unit))
+        return out
+
+    def _quantity(self, quote, typ):
+        """The first amount in the quote a quantities.csv row reads for this type: (value, unit)."""
+        scale = {"trillion": 1e12, "billion": 1e9, "million": 1e6, "thousand": 1e3}
+        for r in self.tables.quantities:
+            if typ not in r["types"].split(";"):
+                continue
+            m = r["regex"].search(quote)
+            if not m:
+                continue
+            g = m.groupdict()
+            num = float((g.get("num") or g.get("num2") or "0").replace(",", ""))
+            if r["unit"] == "Mt":
+                value = num  # the unit is already a million metric tons
+            else:
+                value = num * scale.get((g.get("scale") or "").lower(), 1)
+            if value > 0:
+                text = f"{value:.6f}".rstrip("0").rstrip(".")
+                return text, r["unit"]
+        return "", ""
+
+    def _parse_direction(self, sent, a, pairs, how):
+        """Use a trained parser's subject/agent to orient the pair, when one is installed."""
+        parsed = self.parser(sent.text)
+        rel = {}
+        for tok in parsed:
+            if tok.dep_ in ("nsubj", "agent", "pobj", "nsubjpass", "dobj"):
+                rel[tok.idx] = tok.dep_ if tok.dep_ != "pobj" else (
+                    "agent" if tok.head.lower_ in ("by", "from") else "pobj")
+        base = sent.start_char
+        out = []
+        for x, y in pairs:
+            dx = next((d for i, d in rel.items() if x.start_char - base <= i < x.end_char - base), "")
+            dy = next((d for i, d in rel.items() if y.start_char - base <= i < y.end_char - base), "")
+            if dy in ("nsubj", "agent") and dx in ("dobj", "pobj", "nsubjpass"):
+                x, y = y, x
+            out.append((x, y))
+        return out, "dependency parse"
+
+    def _grade(self, doc, cues, lo, end_tok, parties, actors):
+        best = "confirmed"
+        for (kind, grade, cue), ca, cb in cues:
+            if kind != "grade" or not (lo <= ca < end_tok):
+                continue
+            if grade == "reported" and doc[ca].lower_ in _REPORTING:
+                speaker = [sp for sp in actors if sp.end <= ca and ca - sp.end <= 4
+                           and not any(t.is_punct for t in doc[sp.end:ca])]
+                if speaker and speaker[-1].label_ in parties:
+                    continue  # a party says it: on record
+            if _GRADE_RANK[grade] > _GRADE_RANK[best]:
+                best = grade
+        return best
+
+    # ------------------------------------------------------------------ dates
+    def _date_in(self, text, article_date, anchor):
+        key = (text, article_date)
+        hits = self._date_cache.get(key)
+        if hits is None:
+            hits = []
+            for name, rx in self.date_patterns:
+                for m in rx.finditer(text):
+                    if any(m.start() < e and s < m.end() for s, e, *_ in hits):
+                        continue
+                    value = self._date_value(name, m, article_date)
+                    if value:
+                        hits.append((m.start(), m.end(), name, value))
+            if len(self._date_cache) > 512:
+                self._date_cache.clear()
+            self._date_cache[key] = hits
+        if not hits:
+            return None
+        if anchor is None:
+            return min(hits)[3]
+        return min(hits, key=lambda h: (min(abs(h[0] - anchor), abs(h[1] - anchor)), h[0]))[3]
+
+    def _date_value(self, name, m, article_date):
+        from graph.extract.tables import MONTHS
+        g = m.groupdict()
+        ay = int(article_date[:4]) if article_date else None
+        am = int(article_date[5:7]) if len(article_date or "") >= 7 else 12
+
+        def month(v):
+            v = v.rstrip(".")
+            return next(i for n, i in MONTHS.items() if n.startswith(v))
+        try:
+            if name == "range":
+                return (g["y1"], g["y2"], "")
+            if name == "since":
+                return (g["year"], "", "")
+            if g.get("day") and g.get("month"):
+                import datetime
+                d = datetime.date(int(g["year"]), month(g["month"]), int(g["day"]))
+                return (d.isoformat(), "", "")
+            if g.get("month") and g.get("year"):
+                return (f"{g['year']}-{month(g['month']):02d}", "", "")
+            if name == "last_month" and ay:
+                mo = month(g["month"])
+                return (f"{ay if mo < am else ay - 1}-{mo:02d}", "", "relative to the article date")
+            if name == "last_month_rel" and ay:
+                mo = am - 1 if am > 1 else 12
+                return (f"{ay if am > 1 else ay - 1}-{mo:02d}", "", "relative to the article date")
+            if name == "last_year" and ay:
+                return (str(ay - 1), "", "relative to the article date")
+            if name == "this_year" and ay:
+                return (str(ay), "", "relative to the article date")
+            if g.get("month") and ay:
+                return (f"{ay}-{month(g['month']):02d}", "", "a month without a year: the article's year")
+            if g.get("year"):
+                return (g["year"], "", "")
+        except (ValueError, StopIteration):
+            return None
+        return None
+
+    def _date(self, sent, a, article_date, para_date):
+        anchor = sent.doc[a].idx - sent.start_char
+        own = self._date_in(sent.text, article_date, anchor)
+        if own:
+            start, end, note = own
+            if end and end <= start:
+                end = ""
+            return start, end, note
+        if para_date:
+            return para_date[0], para_date[1], "dated by an earlier sentence of the paragraph"
+        return (article_date[:7], "", "start = the article date (no date in the sentence or its "
+                "paragraph): true as of the article, not begun then")

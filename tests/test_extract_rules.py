@@ -1,0 +1,194 @@
+"""The extract engine, cue by cue: every row of data/extract/*.csv is exercised by its example."""
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from graph.extract import get_extractor, load_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = ROOT / "data" / "extract"
+
+
+@pytest.fixture(scope="session")
+def ex():
+    return get_extractor()
+
+
+def rows(name):
+    with open(TABLES / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def ids(r):
+    return f"{r['type'] if 'type' in r else r.get('grade', r.get('kind', r.get('name')))}:{r.get('cue', r.get('pattern', ''))}"
+
+
+def found(ex, text, date="2024-04-05"):
+    return ex.extract(text, date)
+
+
+@pytest.mark.parametrize("row", [r for r in rows("triggers.csv")], ids=ids)
+def test_every_trigger_cue_proposes_its_type_from_its_example(ex, row):
+    cands = found(ex, row["example"])
+    assert any(c.type == row["type"] for c in cands), (row["cue"], [(c.type, c.trigger) for c in cands])
+    assert all(c.quote in row["example"] for c in cands)
+    if row["role"] != "object":  # the cue itself fired (an object cue fires through a verb)
+        lemma = {t.lemma_ for t in ex._lemmatize(ex.nlp(row["example"]))}
+        assert set(ex._lemmatize(ex.nlp(row["cue"].lower())).__iter__().__next__().lemma_.split()) <= lemma
+
+
+@pytest.mark.parametrize("row", rows("grades.csv"), ids=ids)
+def test_every_grade_cue_sets_its_grade(ex, row):
+    cands = found(ex, row["example"])
+    assert cands, row["example"]
+    assert {c.confidence for c in cands} == {row["grade"]}, row["cue"]
+
+
+def test_no_cue_means_confirmed(ex):
+    assert {c.confidence for c in found(ex, "Iran supplied drones to Russia in 2022.")} == {"confirmed"}
+
+
+def test_a_party_announcing_its_own_act_is_on_record(ex):
+    c = found(ex, "In 2021, Iran announced that Iran and Russia had agreed on military cooperation.")
+    assert {x.confidence for x in c if x.type == "military_cooperation"} == {"confirmed"}
+    c = found(ex, "In 2021, France announced that Iran supplied drones to Russia.")
+    assert {x.confidence for x in c if x.type == "arms_transfer"} == {"reported"}
+
+
+@pytest.mark.parametrize("row", [r for r in rows("negations.csv") if r["kind"] == "negation"], ids=ids)
+def test_every_negation_cue_blocks_the_tie(ex, row):
+    affirmative = re.sub(r"\b(did not|didn’t|didn't|never|denied|refrained from)\b ?", "", row["example"])
+    cands = found(ex, row["example"])
+    assert not any(c.type == "arms_transfer" and {c.source, c.target} == {"BRA", "UKR"} for c in cands), row["cue"]
+
+
+def test_negation_example_of_the_issue(ex):
+    assert not [c for c in found(ex, "China has not given direct military aid to Russia.")
+                if c.type == "arms_transfer"]
+    assert [c for c in found(ex, "China has given direct military aid to Russia.") if c.type == "arms_transfer"]
+
+
+@pytest.mark.parametrize("row", [r for r in rows("negations.csv") if r["kind"] == "refusal"], ids=ids)
+def test_every_refusal_cue_makes_an_adversarial_diplomatic_tie(ex, row):
+    cands = found(ex, row["example"])
+    assert cands, row["example"]
+    for c in cands:
+        assert (c.type, c.polarity, c.source, c.target) == ("diplomatic", "adversarial", "BRA", "CUB")
+
+
+def test_refused_offer_is_no_cooperative_tie(ex):
+    cands = found(ex, "North Korea rejected the offer of food from Russia in 2023.")
+    assert cands and all(c.polarity == "adversarial" for c in cands)
+    assert (cands[0].source, cands[0].target) == ("RUS", "PRK")
+
+
+EXPECTED_DATES = {"range": ("2019", "2023"), "full": ("2019-03-03", ""), "day_first": ("2019-03-03", ""),
+                  "month_year": ("2019-03", ""), "since": ("2014", ""), "last_month": ("2024-03", ""), "last_month_rel": ("2024-03", ""),
+                  "last_year": ("2023", ""), "this_year": ("2024", ""), "month_alone": ("2024-03", ""),
+                  "year": ("2019", "")}
+
+
+@pytest.mark.parametrize("row", rows("dates.csv"), ids=ids)
+def test_every_date_pattern_dates_its_example(ex, row):
+    date = "2024-04-05"
+    cands = found(ex, row["example"], date)
+    assert cands, row["example"]
+    assert {(c.start, c.end) for c in cands} == {EXPECTED_DATES[row["name"]]}, row["name"]
+
+
+def test_last_month_after_the_article_month_is_the_year_before(ex):
+    c = found(ex, "Chile met Peru last September.", "2024-04-05")
+    assert c[0].start == "2023-09" and "relative" in c[0].date_note
+
+
+def test_dates_fall_back_to_the_paragraph_then_the_article(ex):
+    c = found(ex, "In May 2021, talks began. Chile met Peru.", "2024-04-05")
+    assert c[0].start == "2021-05" and "paragraph" in c[0].date_note
+    c = found(ex, "Chile met Peru.", "2024-04-05")
+    assert c[0].start == "2024-04" and "article date" in c[0].date_note
+
+
+def test_every_actor_form_is_found_as_its_actor(ex):
+    from spacy.util import filter_spans
+    from spacy.tokens import Span
+    bad = []
+    for r in rows("actors.csv"):
+        doc = ex.nlp.make_doc(r["form"])
+        spans = filter_spans([Span(doc, a, b, label=m) for m, a, b in ex.actor_matcher(doc)])
+        if [(s.text, s.label_) for s in spans] != [(r["form"], r["id"])]:
+            bad.append((r["form"], r["id"], [(s.text, s.label_) for s in spans]))
+    assert bad == []
+
+
+def test_longest_match_wins_and_countries_have_iso3_ids(ex):
+    c = found(ex, "The Democratic People's Republic of Korea supplied shells to Russia in 2023.")
+    assert {(x.source, x.target) for x in c} == {("PRK", "RUS")}
+    t = load_tables()
+    forms = {r["form"]: r["id"] for r in t.actors}
+    assert forms["France"] == "FRA" and forms["Pyongyang"] == "PRK" and forms["Putin"] == "RUS"
+    assert forms["North Korean"] == "PRK" and forms["Russian"] == "RUS" and forms["Yoon"] == "KOR"
+    assert len({r["id"] for r in t.actors if r["kind"] == "state"}) >= 240
+
+
+def test_direction_active_passive_and_from(ex):
+    assert [(c.source, c.target) for c in found(ex, "Ukraine was attacked by Russia in 2022.")] == [("RUS", "UKR")]
+    assert [(c.source, c.target) for c in found(ex, "Russia attacked Ukraine in 2022.")] == [("RUS", "UKR")]
+    assert [(c.source, c.target) for c in found(ex, "India bought rifles from Russia in 2017.")] == [("RUS", "IND")]
+    assert [(c.source, c.target) for c in found(ex, "The invasion of Kuwait by Iraq began in 1990.")] == [("IRQ", "KWT")]
+    c = found(ex, "During a trip to Iran in 2019, Japan discussed oil.")
+    assert [(x.source, x.target, x.type) for x in c] == [("JPN", "IRN", "diplomatic")]  # 'to' marks the target
+    # undirected types give one pair per pair of parties
+    c = found(ex, "The United States, Japan and South Korea held drills in 2023.")
+    assert sorted(tuple(sorted((x.source, x.target))) for x in c) == [("JPN", "KOR"), ("JPN", "USA"), ("KOR", "USA")]
+    assert all(not x.directed for x in c)
+
+
+def test_quotes_are_exact_substrings_and_offsets_are_right(ex):
+    text = "Header line\n\nIn 2019, Chile met Peru; Iran supplied drones to Russia in 2022.\n"
+    for c in ex.extract(text, "2024"):
+        assert text[c.quote_at:c.quote_at + len(c.quote)] == c.quote
+
+
+def test_the_tables_reject_a_bad_row_naming_file_line_and_field(tmp_path):
+    from graph.errors import DatasetError
+    from graph.extract.tables import TABLE_FILES
+    for name in TABLE_FILES:
+        (tmp_path / name).write_text((TABLES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    with open(tmp_path / "triggers.csv", "a", encoding="utf-8") as fh:
+        fh.write("friendship,hug,trigger,false,,x\n")
+    with pytest.raises(DatasetError, match=r"triggers.csv:\d+: type: 'friendship' is not a tie type"):
+        load_tables(tmp_path)
+
+
+@pytest.mark.parametrize("row", rows("references.csv"), ids=lambda r: r["cue"])
+def test_every_reference_cue_stands_for_the_last_actors_named(ex, row):
+    second = row["example"].split(". ", 1)[1]
+    cands = [c for c in found(ex, row["example"]) if c.quote == second]
+    n = int(row["count"])
+    assert len({frozenset((c.source, c.target)) for c in cands}) == n * (n - 1) // 2, row["cue"]
+    assert all(c.start == "2020" for c in cands)
+
+
+EXPECTED_QUANTITIES = {"USD": ("2500000000", 3.2), "Mt": ("50", 2.0), "bcm": ("20", 2.0), "rounds": ("300000", 0.0)}
+
+
+@pytest.mark.parametrize("row", rows("quantities.csv"), ids=lambda r: r["unit"])
+def test_every_quantity_pattern_reads_its_amount_and_weights_it_by_the_guide(ex, row):
+    import math
+    from graph.extract.tables import UNIT_REF
+    cands = [c for c in found(ex, row["example"]) if c.type in row["types"].split(";")]
+    assert cands, row["example"]
+    value, _ = EXPECTED_QUANTITIES[row["unit"]]
+    base = {"trade": 2, "energy": 2, "arms_transfer": 3, "technology_transfer": 3}[cands[0].type]
+    q = min(3, max(0.5, 1 + 0.5 * math.log10(float(value) / UNIT_REF[row["unit"]])))
+    assert (cands[0].value, cands[0].unit, cands[0].weight) == (value, row["unit"], round(base * q, 2))
+
+
+def test_goods_before_a_participle_and_plural_nouns(ex):
+    c = found(ex, "The volume of Russian crude exported to China grew in 2023.")
+    assert [(x.source, x.target, x.type) for x in c] == [("RUS", "CHN", "energy")]
+    c = found(ex, "Peruvian–Chilean meetings took place in 2019.")
+    assert {(x.source, x.target, x.type) for x in c} == {("PER", "CHL", "diplomatic")}
