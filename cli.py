@@ -324,9 +324,10 @@ def emit(data, fmt, *, columns=None, out=None):
     columns = columns or _columns(data)
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([neutralise_cell(str(c)) for c in columns])
-        for row in data:
-            writer.writerow([neutralise_cell(_cell(row.get(c))) for c in columns])
+        quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a row with a bare CR
+        for cells in [[neutralise_cell(str(c)) for c in columns]] + \
+                [[neutralise_cell(_cell(row.get(c))) for c in columns] for row in data]:
+            (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
         return
     cells = [[terminal_safe(_cell(row.get(c))) for c in columns] for row in data]
     heads = [terminal_safe(str(c)) for c in columns]

@@ -318,6 +318,7 @@ def to_csv(G):
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a bare CR must be quoted
     writer.writerow(TIE_COLUMNS)
 
     from .textsafe import neutralise_cell
@@ -334,7 +335,8 @@ def to_csv(G):
 
     for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: str(e[2])):
         rec = {"id": k, "source": u, "target": v, **d}
-        writer.writerow([neutralise_cell(cell(rec.get(c))) for c in TIE_COLUMNS])
+        cells = [neutralise_cell(cell(rec.get(c))) for c in TIE_COLUMNS]
+        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
     return out.getvalue()
 
 
