@@ -268,8 +268,8 @@ def write_image(page, path):
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
-            f.write(render_svg(page))
+        from graph.files import write_atomic
+        write_atomic(path, render_svg(page))
         return path
     if suffix != ".png":
         raise ValueError(f"{path}: an image must be .png or .svg")
@@ -279,7 +279,9 @@ def write_image(page, path):
         raise RuntimeError("a PNG needs matplotlib (pip install 'tiegraph[plot]'); "
                            "or write an .svg, which needs nothing") from ex
     matplotlib.use("Agg")
-    _write_png(page, path)
+    from graph.files import atomic_path
+    with atomic_path(path) as tmp:  # savefig is told the format: the temp name ends in .tmp
+        _write_png(page, tmp)
     return path
 
 
