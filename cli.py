@@ -33,8 +33,8 @@ class PartialDate(click.ParamType):
 
     def convert(self, value, param, ctx):
         m = self._re.match(str(value).strip())
-        ok = bool(m)
-        if m and m.group(2):
+        ok = bool(m) and m.group(1) != "0000"  # there is no year 0
+        if m and ok and m.group(2):
             month = int(m.group(2))
             ok = 1 <= month <= 12
             if ok and m.group(3):
@@ -177,7 +177,7 @@ class Session:
 
     def info(self, message):
         if not self.quiet:
-            click.echo(message, err=True)
+            say(message, err=True)
 
 
 def count_rows(rejected):
@@ -192,13 +192,14 @@ def count_rows(rejected):
 @contextmanager
 def library_errors():
     """Turn the library's deliberate errors into a one-line ``Error:`` and exit 1."""
+    from graph.textsafe import terminal_safe
     try:
         yield
     except TiesError as ex:
-        raise click.ClickException(str(ex)) from ex
+        raise click.ClickException(terminal_safe(str(ex))) from ex
     except Exception as ex:
         if type(ex).__module__.split(".")[0] == "networkx":
-            raise click.ClickException(str(ex)) from ex
+            raise click.ClickException(terminal_safe(str(ex))) from ex
         raise
 
 
@@ -208,8 +209,9 @@ def output_errors(path):
     try:
         yield
     except OSError as ex:
+        from graph.textsafe import terminal_safe
         reason = ex.strerror or str(ex)
-        raise click.ClickException(f"cannot write {path}: {reason}") from ex
+        raise click.ClickException(terminal_safe(f"cannot write {path}: {reason}")) from ex
 
 
 def write_output(path, data):
@@ -292,58 +294,217 @@ def _columns(rows):
     return cols
 
 
+def say(text="", *, err=False):
+    """``click.echo`` for lines that carry text from data: control and bidi characters escaped."""
+    from graph.textsafe import terminal_safe
+    click.echo(terminal_safe(str(text)), err=err)
+
+
 def emit(data, fmt, *, columns=None, out=None):
-    """Print ``data`` (a list of dicts, or a dict for a report) to stdout in ``fmt``."""
+    """Print ``data`` (a list of dicts, or a dict for a report) to stdout in ``fmt``.
+
+    Text from data is made safe for where it goes: table cells show control
+    and bidi characters as escapes, CSV cells that a spreadsheet would run as
+    a formula are neutralised (tiegraph's loader undoes it), JSON escapes them.
+    """
+    from graph.textsafe import json_safe, neutralise_cell, terminal_safe
     out = out or sys.stdout
     if fmt == "json":
-        out.write(json.dumps(_jsonable(data), ensure_ascii=False, indent=2) + "\n")
+        out.write(json_safe(json.dumps(_jsonable(data), ensure_ascii=False, indent=2)) + "\n")
         return
     if isinstance(data, dict):  # a report: flatten into key/value rows
         rows = [{"key": k, "value": v} for k, v in data.items()]
         if fmt == "table":
-            width = max((len(str(k)) for k in data), default=0)
+            width = max((len(terminal_safe(str(k))) for k in data), default=0)
             for k, v in data.items():
                 if isinstance(v, dict):
-                    out.write(f"{k}:\n")
-                    inner = max((len(str(i)) for i in v), default=0)
+                    out.write(f"{terminal_safe(str(k))}:\n")
+                    inner = max((len(terminal_safe(str(i))) for i in v), default=0)
                     for i, x in v.items():
-                        out.write(f"  {str(i).ljust(inner)}  {_cell(x)}\n")
+                        out.write(f"  {terminal_safe(str(i)).ljust(inner)}  {terminal_safe(_cell(x))}\n")
                 else:
-                    out.write(f"{str(k).ljust(width)}  {_cell(v)}\n")
+                    out.write(f"{terminal_safe(str(k)).ljust(width)}  {terminal_safe(_cell(v))}\n")
             return
         data, columns = rows, ["key", "value"]
     columns = columns or _columns(data)
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for row in data:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+        quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a row with a bare CR
+        for cells in [[neutralise_cell(str(c)) for c in columns]] + \
+                [[neutralise_cell(_cell(row.get(c))) for c in columns] for row in data]:
+            (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
         return
-    cells = [[_cell(row.get(c)) for c in columns] for row in data]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    cells = [[terminal_safe(_cell(row.get(c))) for c in columns] for row in data]
+    heads = [terminal_safe(str(c)) for c in columns]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(heads)]
     right = [all(isinstance(_jsonable(row.get(c)), (int, float)) or row.get(c) is None
                  for row in data) and data for c in columns]
     def line(values):
         return "  ".join(v.rjust(w) if r else v.ljust(w)
                          for v, w, r in zip(values, widths, right)).rstrip()
-    out.write(line(columns) + "\n")
+    out.write(line(heads) + "\n")
     out.write(line(["-" * w for w in widths]) + "\n")
     for r in cells:
         out.write(line(r) + "\n")
 
 
+# --------------------------------------------------------------------------- the entry point
+
+class Interrupted(BaseException):
+    """SIGTERM/SIGHUP turned into an exception, so that pending writes unwind (not an Exception)."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, frame):
+    raise Interrupted(signum)
+
+
+@contextmanager
+def _signal_handlers():
+    """SIGTERM and SIGHUP raise :class:`Interrupted` for the run (SIGINT already raises KeyboardInterrupt)."""
+    import signal
+    saved = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        try:
+            saved[sig] = signal.signal(sig, _on_signal)
+        except (ValueError, OSError):  # not the main thread
+            pass
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def _stdout_to_devnull():
+    """Point stdout's file descriptor at /dev/null, so that Python's last flush cannot fail."""
+    import os
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # a test runner's buffer
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _output_errnos():
+    import errno
+    return {getattr(errno, n) for n in ("ENOSPC", "EIO", "EDQUOT", "EFBIG", "EPIPE", "ENXIO")
+            if hasattr(errno, n)}
+
+
+#: errno values of a failed write to stdout (files are written under output_errors, which names them).
+_OUTPUT_ERRNOS = _output_errnos()
+
+
+class TiegraphGroup(click.Group):
+    """The command group with the catch-all: no traceback ever reaches the user.
+
+    * click's own errors (usage, ``Error:``) and exits pass through;
+    * a closed stdout (``| head -1``) ends quietly, exit 1;
+    * a failing stdout (``> /dev/full``) is ``Error: cannot write stdout: reason``, exit 1;
+    * Ctrl-C / SIGTERM / SIGHUP remove pending temp files and say ``interrupted``, exit 128+signal;
+    * anything else is a bug: one line naming the command, the traceback only with ``--debug``.
+    """
+
+    def resolve_command(self, ctx, args):
+        name, cmd, rest = super().resolve_command(ctx, args)
+        ctx.meta["tiegraph.command"] = name
+        return name, cmd, rest
+
+    def main(self, *args, **kwargs):
+        with _signal_handlers():
+            return super().main(*args, **kwargs)
+
+    def invoke(self, ctx):
+        import errno
+        from graph.files import cleanup_pending
+        try:
+            result = super().invoke(ctx)
+            try:
+                sys.stdout.flush()
+            except OSError as ex:
+                ex.tiegraph_stdout = True  # the command's output could not be written
+                raise
+            return result
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                SystemExit):
+            cleanup_pending()
+            try:  # what was printed before the exit (validate's list) must reach stdout, or say so
+                sys.stdout.flush()
+            except OSError as ex:
+                if ex.errno in _OUTPUT_ERRNOS:
+                    _stdout_to_devnull()
+                    if ex.errno != errno.EPIPE:
+                        click.echo(f"Error: cannot write stdout: {ex.strerror or ex}", err=True)
+                    sys.exit(1)
+            raise
+        except KeyboardInterrupt:
+            self._interrupted(130)
+        except Interrupted as ex:
+            self._interrupted(128 + ex.signum)
+        except OSError as ex:
+            cleanup_pending()
+            if ex.errno == errno.EPIPE or isinstance(ex, BrokenPipeError):
+                _stdout_to_devnull()
+                sys.exit(1)
+            if getattr(ex, "tiegraph_stdout", False) or (
+                    getattr(ex, "filename", None) is None and ex.errno in _OUTPUT_ERRNOS):
+                _stdout_to_devnull()
+                click.echo(f"Error: cannot write stdout: {ex.strerror or ex}", err=True)
+                sys.exit(1)
+            self._bug(ctx, ex)
+        except Exception as ex:  # noqa: BLE001 - the catch-all
+            cleanup_pending()
+            self._bug(ctx, ex)
+
+    @staticmethod
+    def _interrupted(code):
+        from graph.files import cleanup_pending
+        cleanup_pending()
+        _stdout_to_devnull()
+        click.echo("interrupted", err=True)
+        sys.exit(code)
+
+    @staticmethod
+    def _bug(ctx, ex):
+        command = ctx.meta.get("tiegraph.command") or "tiegraph"
+        if ctx.params.get("debug"):
+            import traceback
+            traceback.print_exception(type(ex), ex, ex.__traceback__, file=sys.stderr)
+        detail = " ".join(f"{type(ex).__name__}: {ex}".split())
+        if len(detail) > 200:
+            detail = detail[:199] + "…"
+        from graph.textsafe import terminal_safe
+        click.echo(f"Error: 'tiegraph {command}' failed unexpectedly ({terminal_safe(detail)}); "
+                   "this is a bug in tiegraph: please report it with the command you ran"
+                   + (" and this traceback" if ctx.params.get("debug")
+                      else " (tiegraph --debug ... prints the traceback)"), err=True)
+        sys.exit(1)
+
+
 # --------------------------------------------------------------------------- commands
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=TiegraphGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--data", "data_paths", multiple=True, metavar="PATH",
               help="A dataset directory (ties.csv + actors.csv + documents.csv) or a ties CSV. "
                    "Repeat to merge. Default: the bundled seed dataset.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr (warnings still show).")
+@click.option("--debug", is_flag=True,
+              help="On an unexpected error (a bug), print the Python traceback too.")
 @click.option("--no-cache", is_flag=True,
               help="Import KIND:FILE data afresh instead of reading the import cache (and do not store it).")
 @click.version_option("0.1.0", prog_name="tiegraph")
 @click.pass_context
-def cli(ctx, data_paths, quiet, no_cache):
+def cli(ctx, data_paths, quiet, debug, no_cache):
     """Question and draw a graph of ties between states and other actors.
 
     \b
@@ -373,7 +534,7 @@ def validate(session, fmt):
     n = count_rows(ds.rejected)
     if fmt == "table":
         for r in ds.rejected:
-            click.echo(format_rejection(r))
+            say(format_rejection(r))
     elif ds.rejected or fmt == "json":
         emit(ds.rejected, fmt, columns=["file", "line", "id", "field", "reason"])
     summary = f"{len(ds.ties)} ties and {len(ds.actors)} actors are valid"
@@ -516,21 +677,18 @@ def render(session, out, fragment, element_id, no_runtime, compact, title, size_
                          filters_text=describe_filters(**filters), path_result=result,
                          notes_text=notes)
     if out == "-":
-        sys.stdout.write(render_html(page, fragment=fragment, element_id=element_id,
-                                     runtime=not no_runtime, compact=compact))
+        write_output(out, render_html(page, fragment=fragment, element_id=element_id,
+                                      runtime=not no_runtime, compact=compact))
     else:
-        try:
+        with output_errors(out):
             write_html(page, out, fragment=fragment, element_id=element_id,
                        runtime=not no_runtime, compact=compact)
-        except OSError as ex:
-            raise click.ClickException(f"cannot write {out}: {ex.strerror}") from ex
         session.info(f"wrote {out} ({page['meta']['n_actors']} actors, {page['meta']['n_ties']} ties)")
     if image:
         from explorer.image import write_image
         try:
-            write_image(page, image)
-        except OSError as ex:
-            raise click.ClickException(f"cannot write {image}: {ex.strerror}") from ex
+            with output_errors(image):
+                write_image(page, image)
         except RuntimeError as ex:
             raise click.ClickException(str(ex)) from ex
         session.info(f"wrote {image}")
@@ -785,7 +943,7 @@ def _report_rejected(rejected, n_ties, source, limit=8):
         common[(r["field"], r["reason"])] += r.get("count", 1)
     common = common.most_common()
     for (fld, reason), n in common[:limit]:
-        click.echo(f"  {n:>7} × {fld}: {_short(reason, 110)}", err=True)
+        say(f"  {n:>7} × {fld}: {_short(reason, 110)}", err=True)
     if len(common) > limit:
         click.echo(f"  … and {len(common) - limit} other reasons; --rejected FILE lists every row",
                    err=True)
@@ -842,10 +1000,15 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
         raise click.UsageError(f"{kind} imports one file at a time; got {len(files)}")
     shown = files[0] if len(files) == 1 else f"{len(files)} file patterns"
     with library_errors(), session.progress() as progress:
+        from graph.load import check_regular_file
+        for f in files:
+            if not any(ch in f for ch in "*?["):  # a glob is expanded by the importer
+                check_regular_file(f)
         ds = import_dataset(kind, list(files) if kind in EVENT_KINDS else files[0], cow_codes=cow_codes,
                             progress=progress, period=period if kind in EVENT_KINDS else "none",
                             engine=engine, memory_limit=memory_limit, spark_master=spark_master)
         table = tie_table(ds.ties) if as_ == "csv" or not out else None
+    from graph.textsafe import neutralise_frame
     if out:
         if as_ == "parquet":
             from graph.parquet import write_dataset_parquet
@@ -857,9 +1020,9 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
                       "documents.csv": ds.documents[list(DOCUMENT_COLUMNS)]}
             with output_errors(out), atomic_files(out, tables) as temps:
                 for name, frame in tables.items():
-                    frame.to_csv(temps[name], index=False, lineterminator="\n")
+                    neutralise_frame(frame).to_csv(temps[name], index=False, lineterminator="\n")
     else:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        neutralise_frame(table).to_csv(sys.stdout, index=False, lineterminator="\n")
     if rejected_out:
         import io
         buf = io.StringIO()
@@ -954,7 +1117,7 @@ def communities(session, seed, filters, fmt):
         return emit([{"community": c["community"], "id": a, "name": n, "modularity": result["modularity"],
                       "polarity": result["polarity"]}
                      for c in result["communities"] for a, n in zip(c["members"], c["names"])], fmt)
-    click.echo(f"{len(result['communities'])} communities, modularity {result['modularity']:.3f} "
+    say(f"{len(result['communities'])} communities, modularity {result['modularity']:.3f} "
                f"(Louvain, seed {seed}, {result['polarity']} ties)")
     emit([{"community": c["community"], "size": c["size"], "members": ", ".join(c["names"])
            + (f"  (no {result['polarity']} tie)" if c["isolated"] and result["polarity"] != "all" else "")}
@@ -997,7 +1160,7 @@ def path(session, source, target, strongest, k, time_respecting, directed, show_
         result = find_paths(ds.ties, source, target, actors=ds.actors, filters=filters, k=k,
                             strongest=strongest, time_respecting=time_respecting, directed=directed)
     if fmt == "table":
-        click.echo("\n".join(briefing_lines(result, more=show_ties - 1)))
+        say("\n".join(briefing_lines(result, more=show_ties - 1)))
     elif fmt == "json":
         emit(result, fmt)
     else:
@@ -1080,8 +1243,9 @@ def timeline(session, metric, actor_names, top, period, plot, filters, fmt):
         rows = metric_timeline(ds.ties, ds.actors, metric=metric, only=only, top=top, filters=filters)
         if plot:
             from explorer.charts import timeline_chart
-            timeline_chart(rows, metric, plot,
-                           title=f"{metric} per year ({filters['polarity'] or 'cooperative'} ties)")
+            with output_errors(plot):
+                timeline_chart(rows, metric, plot,
+                               title=f"{metric} per year ({filters['polarity'] or 'cooperative'} ties)")
     _polarity_note(session, f"{metric} per year", filters["polarity"] or "cooperative", "cooperative")
     if plot:
         session.info(f"wrote {plot}")
@@ -1111,15 +1275,20 @@ def diff(session, before, after, metric, top, filters, fmt):
         tiegraph diff --before 2014:2021 --after 2022:2024
         tiegraph diff --before 2022 --after 2023 --metric betweenness --format json
     """
-    from graph.analysis import diff as compare, diff_lines
+    from graph.analysis import diff as compare, diff_lines, parse_period
     if filters["start"] or filters["end"]:
         raise click.UsageError("diff takes its windows from --before and --after; drop --from/--to")
+    for name, value in (("--before", before), ("--after", after)):
+        try:
+            parse_period(value)
+        except TiesError as ex:
+            raise click.BadParameter(str(ex), param_hint=name) from ex
     ds = session.dataset()
     with library_errors():
         report = compare(ds.ties, ds.actors, before=before, after=after, metric=metric, top=top,
                          filters=filters)
     if fmt == "table":
-        return click.echo("\n".join(diff_lines(report)))
+        return say("\n".join(diff_lines(report)))
     if fmt == "json":
         return emit(report, fmt)
     rows = [{"kind": key.replace("s_", "_", 1), **a}

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .assets import BOOT, CSS, runtime_script
 from .elements import BUNDLE_ABOVE, date_range, legend_entries
-from .image import render_svg
+from .image import dashed_words, render_svg
 
 __all__ = ["BIG", "vis_options", "build_page", "render_html", "write_html", "safe_json",
            "valid_element_id"]
@@ -168,7 +168,8 @@ def build_page(G, elements, *, title="Ties", filters_text="", metric=None, color
                  "n_actors": len(elements["nodes"]), "n_ties": len(ties),
                  "n_edges": len(elements["edges"]), "n_pairs": len(pairs), "bundle": bundle,
                  "metric": metric, "metric_label": METRIC_LABELS.get(metric, metric or ""),
-                 "color_by": color_by, "class_word": class_word, "polarity": polarity},
+                 "color_by": color_by, "class_word": class_word, "polarity": polarity,
+                 "n_proposed": sum(1 for _, _, d in G.edges(data=True) if d.get("status") == "proposed")},
     }
 
 
@@ -245,6 +246,7 @@ def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=
     rid = element_id
     conf = "".join(f'<option value="{v}">{esc(t)}</option>' for v, t in _CONFIDENCE_CHOICES)
     notes = "".join(f'<div>{esc(n)}</div>' for n in _legend_notes(meta))
+    dash_words = dashed_words(meta)
     header = " · ".join(esc(p) for p in _header_line(meta))
     big = meta["n_actors"] > BIG["nodes"] or meta["n_edges"] > BIG["edges"]
     svg = render_svg(page, legend="below", label_size=16, max_labels=150 if big else None,
@@ -289,7 +291,7 @@ def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=
 <div class="tg-stage"><div class="tg-canvas" data-role="canvas"></div><div class="tg-status" data-role="status">{waiting}</div>
 <div class="tg-legend" data-role="legend">
 <div>
-<div class="tg-row tg-wrap"><span class="tg-item"><span class="tg-line" style="border-top-color:#59636e"></span>confirmed or reported</span><span class="tg-item"><span class="tg-line tg-dash" style="border-top-color:#59636e"></span>assessed or speculated</span><span class="tg-item">&rarr; directed</span><span class="tg-item">width = tie weight</span></div>
+<div class="tg-row tg-wrap"><span class="tg-item"><span class="tg-line" style="border-top-color:#59636e"></span>confirmed or reported</span><span class="tg-item"><span class="tg-line tg-dash" style="border-top-color:#59636e"></span>{dash_words}</span><span class="tg-item">&rarr; directed</span><span class="tg-item">width = tie weight</span></div>
 {notes}
 </div>
 <div data-role="classes"></div>

@@ -10,10 +10,23 @@ import html
 import math
 from pathlib import Path
 
-__all__ = ["render_svg", "write_image", "drawn_lines"]
+__all__ = ["render_svg", "write_image", "drawn_lines", "dashed_words"]
 
 _FONT = "Helvetica, Arial, sans-serif"
 
+
+
+def dashed_words(meta):
+    """What a dashed line means in this figure's legend (proposed candidates only when there are some).
+
+    Examples
+    --------
+    >>> dashed_words({"n_proposed": 0}), dashed_words({"n_proposed": 2})
+    ('assessed or speculated', 'assessed, speculated or proposed (not yet reviewed)')
+    """
+    if meta.get("n_proposed"):
+        return "assessed, speculated or proposed (not yet reviewed)"
+    return "assessed or speculated"
 
 def _bounds(page, pad, label_size=13):
     """The drawing's box: discs, and labels (centred under their disc, about 0.55 em a character)."""
@@ -187,7 +200,7 @@ def _legend_blocks(page, esc, path=True):
                f'<text x="32" y="{y}">confirmed or reported</text>')
     y += 18
     out.append(f'<line x1="0" y1="{y - 4}" x2="24" y2="{y - 4}" stroke="#59636e" stroke-width="2.5" '
-               f'stroke-dasharray="6 4"/><text x="32" y="{y}">assessed or speculated</text>')
+               f'stroke-dasharray="6 4"/><text x="32" y="{y}">{esc(dashed_words(page["meta"]))}</text>')
     y += 18
     out.append(f'<text x="0" y="{y}">→  directed; width = tie weight</text>')
     y += 18
@@ -255,8 +268,8 @@ def write_image(page, path):
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
-            f.write(render_svg(page))
+        from graph.files import write_atomic
+        write_atomic(path, render_svg(page))
         return path
     if suffix != ".png":
         raise ValueError(f"{path}: an image must be .png or .svg")
@@ -266,7 +279,9 @@ def write_image(page, path):
         raise RuntimeError("a PNG needs matplotlib (pip install 'tiegraph[plot]'); "
                            "or write an .svg, which needs nothing") from ex
     matplotlib.use("Agg")
-    _write_png(page, path)
+    from graph.files import atomic_path
+    with atomic_path(path) as tmp:  # savefig is told the format: the temp name ends in .tmp
+        _write_png(page, tmp)
     return path
 
 

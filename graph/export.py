@@ -302,7 +302,10 @@ def to_csv(G):
     """Return the ties of ``G`` as a ties CSV (the ``data/ties.csv`` columns), by id.
 
     Booleans are written ``true``/``false``, whole numbers without ``.0``,
-    missing values empty, so the file loads back with the same values.
+    missing values empty, so the file loads back with the same values. A
+    cell a spreadsheet would run as a formula (``=HYPERLINK(...)``) gets a
+    leading apostrophe (:func:`graph.textsafe.neutralise_cell`), which
+    tiegraph's loader removes again.
 
     Examples
     --------
@@ -315,7 +318,10 @@ def to_csv(G):
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a bare CR must be quoted
     writer.writerow(TIE_COLUMNS)
+
+    from .textsafe import neutralise_cell
 
     def cell(v):
         v = _flat(v)
@@ -329,7 +335,8 @@ def to_csv(G):
 
     for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: str(e[2])):
         rec = {"id": k, "source": u, "target": v, **d}
-        writer.writerow([cell(rec.get(c)) for c in TIE_COLUMNS])
+        cells = [neutralise_cell(cell(rec.get(c))) for c in TIE_COLUMNS]
+        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
     return out.getvalue()
 
 
