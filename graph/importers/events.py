@@ -42,6 +42,7 @@ Engines
 import glob
 import gzip
 import io
+import struct
 import threading
 import zipfile
 from pathlib import Path
@@ -50,6 +51,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DatasetError
+
+try:  # ISA-L's inflate, 2-3x zlib's (optional: zipfile's zlib otherwise)
+    from isal import isal_zlib as _isal_zlib
+except ImportError:  # pragma: no cover - isal is a dependency; kept optional for odd platforms
+    _isal_zlib = None
 from ..schema import ADVERSARIAL_TYPES
 from .common import _countries, _dataset, _documents, _actors, _ties, country_iso3
 
@@ -79,7 +85,8 @@ CAMEO_ROOTS = {"01": "make public statement", "02": "appeal", "03": "express int
 # event_id, day (YYYYMMDD), src, dst (raw country values), code (CAMEO code or ''),
 # label (what the quote names: the CAMEO root, or an ICEWS event type), ttype (a tie type
 # decided by the reader, or NULL: then from the code), quad (CAMEO quad class 1-4 as text),
-# value (text), ref (a source to count: URL or story id), example (a source to quote), file.
+# value (text), ref (a source to count: URL or story id), example (a source to quote; NULL when it is
+# the ref itself, as GDELT's URL: the smallest ref is quoted then, without a per-event string min), file.
 
 #: Tie type from a CAMEO code: the rules of gdelt_tie_type, in SQL both engines run.
 _TYPE_SQL = """CASE
@@ -90,10 +97,17 @@ _TYPE_SQL = """CASE
     WHEN substr(code, 1, 2) = '07' OR substr(code, 1, 3) = '051' THEN 'political_support'
     ELSE 'diplomatic' END"""
 
+#: The period key per event (digits only: YYYYMMDD, YYYYMM, YYYY; cheap per row) and the period as
+#: written (YYYY-MM-DD, YYYY-MM, YYYY), made from the key once per result row.
 _PERIOD_SQL = {
-    "day": "substr(day, 1, 4) || '-' || substr(day, 5, 2) || '-' || substr(day, 7, 2)",
-    "month": "substr(day, 1, 4) || '-' || substr(day, 5, 2)",
+    "day": "day",
+    "month": "substr(day, 1, 6)",
     "year": "substr(day, 1, 4)",
+}
+_PERIOD_TEXT = {
+    "day": "substr({p}, 1, 4) || '-' || substr({p}, 5, 2) || '-' || substr({p}, 7, 2)",
+    "month": "substr({p}, 1, 4) || '-' || substr({p}, 5, 2)",
+    "year": "{p}",
 }
 
 #: The few expressions that differ between DuckDB's and Spark's SQL.
@@ -149,7 +163,7 @@ fine AS {materialized} (  -- one row per tie, label and source: sources counted 
 by_label AS (
     SELECT problem, source, target, ttype, period, file, detail, label,
         sum(n) AS n, sum(total) AS total, sum(n_value) AS n_value, sum(conflict) AS conflict,
-        min(example) AS example, min(first_id) AS first_id
+        COALESCE(min(example), min(CASE WHEN ref <> '' THEN ref END)) AS example, min(first_id) AS first_id
     FROM fine
     GROUP BY problem, source, target, ttype, period, file, detail, label
 ),
@@ -166,12 +180,14 @@ refs AS (
           WHERE ref <> '') AS r
     GROUP BY problem, source, target, ttype, period, file, detail
 )
-SELECT l.problem, l.source, l.target, l.ttype, l.period, l.file, l.detail, l.label, 0 AS by_tie,
+SELECT l.problem, l.source, l.target, l.ttype, CASE WHEN l.period = '' THEN '' ELSE {period_text_l} END AS period,
+    l.file, l.detail, l.label, 0 AS by_tie,
     CAST(l.n AS BIGINT) AS n, l.total / NULLIF(l.n_value, 0) AS mean, CAST(l.n_value AS BIGINT) AS n_value,
     CAST(l.conflict AS BIGINT) AS conflict, CAST(0 AS BIGINT) AS sources, l.example, l.first_id
 FROM by_label l
 UNION ALL
-SELECT t.problem, t.source, t.target, t.ttype, t.period, t.file, t.detail, '' AS label, 1 AS by_tie,
+SELECT t.problem, t.source, t.target, t.ttype, CASE WHEN t.period = '' THEN '' ELSE {period_text_t} END AS period,
+    t.file, t.detail, '' AS label, 1 AS by_tie,
     CAST(t.n AS BIGINT) AS n, t.total / NULLIF(t.n_value, 0) AS mean, CAST(t.n_value AS BIGINT) AS n_value,
     CAST(t.conflict AS BIGINT) AS conflict, CAST(COALESCE(r.sources, 0) AS BIGINT) AS sources,
     t.example, t.first_id
@@ -183,7 +199,9 @@ FROM by_tie t LEFT JOIN refs r
 
 def aggregate_sql(period, dialect):
     """The aggregation SQL for ``period`` (day, month, year) in ``dialect`` (duckdb, spark)."""
-    return AGGREGATE_SQL.format(type_sql=_TYPE_SQL, period_sql=_PERIOD_SQL[period], **DIALECTS[dialect])
+    return AGGREGATE_SQL.format(type_sql=_TYPE_SQL, period_sql=_PERIOD_SQL[period],
+                                period_text_l=_PERIOD_TEXT[period].format(p="l.period"),
+                                period_text_t=_PERIOD_TEXT[period].format(p="t.period"), **DIALECTS[dialect])
 
 
 # --------------------------------------------------------------------------- files and layouts
@@ -296,14 +314,14 @@ def gdelt_tsv_select(n_fields, source, file_expr, url=None):
     return (f"SELECT {at['event_id']} AS event_id, trim({at['day']}) AS day, trim({at['src']}) AS src, "
             f"trim({at['dst']}) AS dst, trim({at['code']}) AS code, substr(trim({at['code']}), 1, 2) AS label, "
             f"CAST(NULL AS VARCHAR(32)) AS ttype, trim({at['quad']}) AS quad, {at['value']} AS value, "
-            f"{url} AS ref, {url} AS example, {file_expr} AS file FROM {source}")
+            f"{url} AS ref, CAST(NULL AS VARCHAR(32)) AS example, {file_expr} AS file FROM {source}")
 
 
 def gdelt_csv_select(source, file_expr):
     return ("SELECT globaleventid AS event_id, trim(day) AS day, trim(actor1countrycode) AS src, "
             "trim(actor2countrycode) AS dst, trim(eventcode) AS code, substr(trim(eventcode), 1, 2) AS label, "
             "CAST(NULL AS VARCHAR(32)) AS ttype, trim(quadclass) AS quad, goldsteinscale AS value, "
-            f"COALESCE(sourceurl, '') AS ref, COALESCE(sourceurl, '') AS example, {file_expr} AS file "
+            f"COALESCE(sourceurl, '') AS ref, CAST(NULL AS VARCHAR(32)) AS example, {file_expr} AS file "
             f"FROM {source}")
 
 
@@ -365,10 +383,31 @@ def _zip_members(paths):
 
 
 def _inflate(path, member):
-    """A member's bytes when small enough to hold (else None: it is streamed)."""
+    """A member's bytes when small enough to hold (else None: it is streamed).
+
+    A plain deflated member is inflated by ISA-L (``isal``, 2-3x zlib's speed) when it is
+    installed, its CRC-32 and size checked as ``zipfile`` checks them; anything else (stored,
+    encrypted, other methods, no isal) goes through ``zipfile``.
+    """
     if member.file_size > _WHOLE_MEMBER:
         return None
     try:
+        if _isal_zlib is not None and member.compress_type == zipfile.ZIP_DEFLATED and not member.flag_bits & 1:
+            with open(path, "rb") as fh:
+                fh.seek(member.header_offset)
+                head = fh.read(30)
+                if len(head) != 30 or head[:4] != b"PK\x03\x04":
+                    raise zipfile.BadZipFile("bad local file header")
+                name_len, extra_len = struct.unpack("<HH", head[26:30])
+                fh.seek(member.header_offset + 30 + name_len + extra_len)
+                raw = fh.read(member.compress_size)
+            try:
+                data = _isal_zlib.decompress(raw, -15, max(member.file_size, 1))
+            except _isal_zlib.error as ex:
+                raise zipfile.BadZipFile(f"inflating failed: {ex}") from None
+            if len(data) != member.file_size or _isal_zlib.crc32(data) != member.CRC:
+                raise zipfile.BadZipFile(f"Bad CRC-32 or size for file {member.filename!r}")
+            return data
         with zipfile.ZipFile(path) as zf:
             return zf.read(member)
     except (zipfile.BadZipFile, OSError, EOFError) as ex:
