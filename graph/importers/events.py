@@ -414,60 +414,106 @@ def _inflate(path, member):
         raise DatasetError(f"{path} ({member.filename}): cannot be unzipped ({ex})") from None
 
 
+def _zip_options(n):
+    """Arrow CSV options reading the used fields of a GDELT file of ``n`` fields, as text."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    url_at = GDELT_URL_AT[n]
+    include = list(_ZIP_RAW[:-2]) + ([f"_c{url_at}"] if url_at is not None else [])
+    return dict(parse_options=pcsv.ParseOptions(delimiter="\t", quote_char=False, newlines_in_values=False),
+                convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in include},
+                                                    include_columns=include, strings_can_be_null=False))
+
+
+def _zip_batch(batch, n, file_index, files):
+    """One parsed batch as the ``_ZIP_RAW`` record batch (``file`` dictionary-encoded: no copy per row)."""
+    import pyarrow as pa
+    m = batch.num_rows
+    url_at = GDELT_URL_AT[n]
+    url = batch.column(f"_c{url_at}") if url_at is not None else pa.repeat(pa.scalar(""), m)
+    file = pa.DictionaryArray.from_arrays(pa.array(np.full(m, file_index, dtype=np.int32)), files)
+    return pa.RecordBatch.from_arrays([batch.column(c) for c in _ZIP_RAW[:-2]] + [url, file],
+                                      schema=_zip_schema())
+
+
+def _parse_member(path, member, n):
+    """Inflate and parse one member held whole: its batches (or None: too big, it is streamed)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    data = _inflate(path, member)
+    if data is None:
+        return None
+    if not data:
+        return []
+    try:
+        table = pcsv.read_csv(pa.BufferReader(data), read_options=pcsv.ReadOptions(
+            column_names=[f"_c{i}" for i in range(n)], block_size=4 << 20, use_threads=False), **_zip_options(n))
+    except pa.ArrowInvalid as ex:
+        raise DatasetError(f"{path} ({member.filename}): not a GDELT file of {n} fields: "
+                           f"{str(ex).splitlines()[0]}") from None
+    return table.to_batches()
+
+
+#: Members inflated and parsed ahead of the one DuckDB is aggregating (each holds its text and
+#: table while in flight, ~2.5x the member's size: 500k GDELT events ≈ 130 MB of text).
+_AHEAD = 2
+
+
 def _zip_batches(paths, layout_of, progress, stage):
     """Arrow record batches of GDELT's fields (as text) from zipped TSV files, plus ``url`` and ``file``.
 
-    The next member is inflated in a second thread (zlib lets go of the GIL)
-    while Arrow parses the current one; members over 256 MiB are streamed.
+    Members are inflated (ISA-L or zlib) and parsed (Arrow, one thread each) by a pool of
+    worker threads, :data:`_AHEAD` members ahead of the one being consumed, so that reading
+    overlaps DuckDB's aggregation (both let go of the GIL); members over 256 MiB are streamed.
+    Batches come out in file order.
     """
+    import os
     import pyarrow as pa
     import pyarrow.csv as pcsv
+    from collections import deque
     from concurrent.futures import ThreadPoolExecutor
-    schema = pa.schema([(c, pa.string()) for c in _ZIP_RAW])
     jobs = list(_zip_members(paths))
+    files = pa.array([str(p) for p in paths], type=pa.string())
+    index = {p: k for k, p in enumerate(paths)}
     done_files = set()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = pool.submit(_inflate, *jobs[0]) if jobs else None
-        for k, (path, member) in enumerate(jobs):
-            data = ahead.result()
-            ahead = pool.submit(_inflate, *jobs[k + 1]) if k + 1 < len(jobs) else None
-            if progress is not None and path not in done_files:
-                done_files.add(path)
-                progress(stage, len(done_files) - 1, len(paths))
-            n = layout_of[path]
-            cols = [f"_c{i}" for i in range(n)]
-            url_at = GDELT_URL_AT[n]
-            include = list(_ZIP_RAW[:-2]) + ([f"_c{url_at}"] if url_at is not None else [])
-            options = dict(parse_options=pcsv.ParseOptions(delimiter="\t", quote_char=False,
-                                                           newlines_in_values=False),
-                           convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in include},
-                                                               include_columns=include,
-                                                               strings_can_be_null=False))
-            try:
-                if data is not None:
-                    if not data:
-                        continue
-                    batches = pcsv.read_csv(pa.BufferReader(data), read_options=pcsv.ReadOptions(
-                        column_names=cols, block_size=4 << 20, use_threads=False), **options).to_batches()
-                else:
-                    fh = zipfile.ZipFile(path).open(member)
-                    batches = pcsv.open_csv(fh, read_options=pcsv.ReadOptions(
-                        column_names=cols, block_size=8 << 20), **options)
+    workers = max(1, min(_AHEAD, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        queue = deque()
+        nxt = 0
+        try:
+            for k, (path, member) in enumerate(jobs):
+                while nxt < len(jobs) and nxt <= k + _AHEAD - 1:
+                    queue.append(pool.submit(_parse_member, *jobs[nxt], layout_of[jobs[nxt][0]]))
+                    nxt += 1
+                batches = queue.popleft().result()
+                if progress is not None and path not in done_files:
+                    done_files.add(path)
+                    progress(stage, len(done_files) - 1, len(paths))
+                n = layout_of[path]
+                if batches is None:  # a big member: streamed here
+                    try:
+                        fh = zipfile.ZipFile(path).open(member)
+                        batches = pcsv.open_csv(fh, read_options=pcsv.ReadOptions(
+                            column_names=[f"_c{i}" for i in range(n)], block_size=8 << 20), **_zip_options(n))
+                        for batch in batches:
+                            yield _zip_batch(batch, n, index[path], files)
+                    except (pa.ArrowInvalid, zipfile.BadZipFile, OSError, EOFError) as ex:
+                        raise DatasetError(f"{path} ({member.filename}): not a GDELT file of {n} fields: "
+                                           f"{str(ex).splitlines()[0]}") from None
+                    continue
                 for batch in batches:
-                    m = batch.num_rows
-                    url = batch.column(f"_c{url_at}") if url_at is not None else pa.repeat(pa.scalar(""), m)
-                    arrays = [batch.column(c) for c in _ZIP_RAW[:-2]] + [url, pa.repeat(pa.scalar(str(path)), m)]
-                    yield pa.RecordBatch.from_arrays(arrays, schema=schema)
-            except (pa.ArrowInvalid, zipfile.BadZipFile, OSError, EOFError) as ex:
-                raise DatasetError(f"{path} ({member.filename}): not a GDELT file of {n} fields: "
-                                   f"{str(ex).splitlines()[0]}") from None
+                    yield _zip_batch(batch, n, index[path], files)
+                del batches
+        finally:
+            for f in queue:
+                f.cancel()
     if progress is not None:
         progress(stage, len(paths), len(paths))
 
 
 def _zip_schema():
     import pyarrow as pa
-    return pa.schema([(c, pa.string()) for c in _ZIP_RAW])
+    return pa.schema([(c, pa.string()) for c in _ZIP_RAW[:-1]] + [("file", pa.dictionary(pa.int32(), pa.string()))])
 
 
 _EVENT_SCHEMA_NAMES = ("event_id", "day", "src", "dst", "code", "label", "ttype", "quad", "value", "ref",
