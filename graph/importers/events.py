@@ -141,7 +141,8 @@ keyed AS (
     SELECT problem,
         CASE WHEN problem = '' THEN src_iso ELSE '' END AS source,
         CASE WHEN problem = '' THEN dst_iso ELSE '' END AS target,
-        CASE WHEN problem = '' THEN COALESCE(ttype, {type_sql}) ELSE '' END AS ttype,
+        CASE WHEN problem = '' THEN ttype ELSE '' END AS ttype0,  -- the type is decided per fine row
+        CASE WHEN problem = '' AND ttype IS NULL THEN substr(code, 1, 3) ELSE '' END AS code3,
         CASE WHEN problem = '' THEN {period_sql} ELSE '' END AS period,
         CASE WHEN problem = '' THEN COALESCE(label, '') ELSE '' END AS label,
         CASE WHEN problem = '' THEN '' ELSE COALESCE(file, '') END AS file,
@@ -153,18 +154,23 @@ keyed AS (
     FROM classified
 ),
 fine AS {materialized} (  -- one row per tie, label and source: sources counted on these
-    SELECT problem, source, target, ttype, period, file, detail, label, ref,
+    SELECT problem, source, target, ttype0, code3, period, file, detail, label, ref,
         count(*) AS n, sum(value) AS total, count(value) AS n_value,
         sum(CASE WHEN quad IN ('3', '4') THEN 1 ELSE 0 END) AS conflict,
         min(example) AS example, min(event_id) AS first_id
     FROM keyed
-    GROUP BY problem, source, target, ttype, period, file, detail, label, ref
+    GROUP BY problem, source, target, ttype0, code3, period, file, detail, label, ref
+),
+typed AS (  -- the tie type from the reader's or the CAMEO code's first 3 digits, once per fine row
+    SELECT problem, source, target, COALESCE(ttype0, {type_sql}) AS ttype, period, file, detail, label, ref,
+        n, total, n_value, conflict, example, first_id
+    FROM fine
 ),
 by_label AS (
     SELECT problem, source, target, ttype, period, file, detail, label,
         sum(n) AS n, sum(total) AS total, sum(n_value) AS n_value, sum(conflict) AS conflict,
         COALESCE(min(example), min(CASE WHEN ref <> '' THEN ref END)) AS example, min(first_id) AS first_id
-    FROM fine
+    FROM typed
     GROUP BY problem, source, target, ttype, period, file, detail, label
 ),
 by_tie AS (
@@ -176,7 +182,7 @@ by_tie AS (
 ),
 refs AS (
     SELECT problem, source, target, ttype, period, file, detail, count(*) AS sources
-    FROM (SELECT DISTINCT problem, source, target, ttype, period, file, detail, ref FROM fine
+    FROM (SELECT DISTINCT problem, source, target, ttype, period, file, detail, ref FROM typed
           WHERE ref <> '') AS r
     GROUP BY problem, source, target, ttype, period, file, detail
 )
@@ -199,7 +205,7 @@ FROM by_tie t LEFT JOIN refs r
 
 def aggregate_sql(period, dialect):
     """The aggregation SQL for ``period`` (day, month, year) in ``dialect`` (duckdb, spark)."""
-    return AGGREGATE_SQL.format(type_sql=_TYPE_SQL, period_sql=_PERIOD_SQL[period],
+    return AGGREGATE_SQL.format(type_sql=_TYPE_SQL.replace("code", "code3"), period_sql=_PERIOD_SQL[period],
                                 period_text_l=_PERIOD_TEXT[period].format(p="l.period"),
                                 period_text_t=_PERIOD_TEXT[period].format(p="t.period"), **DIALECTS[dialect])
 
