@@ -192,3 +192,12 @@ def test_goods_before_a_participle_and_plural_nouns(ex):
     assert [(x.source, x.target, x.type) for x in c] == [("RUS", "CHN", "energy")]
     c = found(ex, "Peruvian–Chilean meetings took place in 2019.")
     assert {(x.source, x.target, x.type) for x in c} == {("PER", "CHL", "diplomatic")}
+
+
+def test_a_reference_reaches_back_to_the_paragraph_before(ex):
+    text = "Chile and Peru signed a pact in 2019.\n\nIn 2020, the two countries held joint drills."
+    assert {(c.type, frozenset((c.source, c.target))) for c in found(ex, text)} >= {
+        ("military_exercise", frozenset(("CHL", "PER")))}
+    far = "Chile and Peru signed a pact in 2019.\n\n" + "Nothing happened.\n\n" * 12 + \
+        "In 2020, the two countries held joint drills."
+    assert not [c for c in found(ex, far) if c.type == "military_exercise"]

@@ -30,6 +30,7 @@ _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "becau
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
               "warned", "claimed", "reported", "declared"}
 _MAX_GAP = 14
+_HISTORY = 3  # how many paragraphs (headings included) a reference may reach back
 _LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*)+")
 
 
@@ -159,14 +160,17 @@ class Extractor:
         paras = self.paragraphs(text)
         strings = self.nlp.vocab.strings
         docs = self.nlp.pipe((p for _, p in paras), batch_size=64)
+        history = []  # actor ids each of the last paragraphs named, in order (references look back)
         for (offset, para), doc in zip(paras, docs):
-            if _heading(para):
-                continue
-            self._lemmatize(doc)
             actors = sorted(filter_spans([Span(doc, a, b, label=m)
                                           for m, a, b in self.actor_matcher(doc)]),
                             key=lambda sp: sp.start)
-            actors = self._resolve_references(doc, actors)
+            if _heading(para):
+                history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
+                continue
+            self._lemmatize(doc)
+            actors = self._resolve_references(doc, actors, [x for h in history for x in h])
+            history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
             trig = [(self.triggers[strings[m]], a, b) for m, a, b in self.trigger_matcher(doc)]
             cues = [(self.cues[strings[m]], a, b) for m, a, b in self.cue_matcher(doc)]
             para_date = None
@@ -182,9 +186,10 @@ class Extractor:
                     para_date = own
         return out
 
-    def _resolve_references(self, doc, actors):
+    def _resolve_references(self, doc, actors, history=()):
         """"the two countries", "the three leaders" (references.csv) stand for the last two or
-        three distinct actors named before them in the paragraph: one span per actor."""
+        three distinct actors named before them in the paragraph, or, when it names fewer, in
+        the paragraphs just before (``history``: their actor ids in order): one span per actor."""
         refs = sorted(self.ref_matcher(doc), key=lambda m: m[1])
         if not refs:
             return actors
@@ -193,9 +198,9 @@ class Extractor:
         for m, a, b in refs:
             n = self.refs[self.nlp.vocab.strings[m]]
             recent = []
-            for sp in reversed([x for x in actors if x.end <= a]):
-                if sp.label_ not in recent:
-                    recent.append(sp.label_)
+            for lab in [x.label_ for x in reversed(actors) if x.end <= a] + list(reversed(history)):
+                if lab not in recent:
+                    recent.append(lab)
             if len(recent) >= n and not any(x.start < b and a < x.end for x in actors):
                 out += [Span(doc, a, b, label=lab) for lab in reversed(recent[:n])]
         return sorted(out, key=lambda sp: sp.start)
