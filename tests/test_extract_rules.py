@@ -201,3 +201,18 @@ def test_a_reference_reaches_back_to_the_paragraph_before(ex):
     far = "Chile and Peru signed a pact in 2019.\n\n" + "Nothing happened.\n\n" * 12 + \
         "In 2020, the two countries held joint drills."
     assert not [c for c in found(ex, far) if c.type == "military_exercise"]
+
+
+def test_an_undirected_cue_takes_a_party_after_it_only_next_to_it(ex):
+    pairs = {frozenset((c.source, c.target)) for c in
+             found(ex, "Chile and its allies have few options for curbing trade among Peru and Bolivia.")
+             if c.type == "security_commitment"}
+    assert frozenset(("CHL", "PER")) not in pairs
+    assert {c.type for c in found(ex, "In 2019, Chile formed a partnership with Peru.")} == {"political_support"}
+
+
+def test_a_reference_followed_by_its_members_is_not_resolved_backwards(ex):
+    text = "Brazil criticised Chile in 2019. In 2020, the three leaders of Peru, Bolivia and Ecuador held a summit."
+    assert {frozenset((c.source, c.target)) for c in found(ex, text) if c.type == "diplomatic"
+            and c.quote.startswith("In 2020")} <= {frozenset(p) for p in
+                                                  (("PER", "BOL"), ("PER", "ECU"), ("BOL", "ECU"))}

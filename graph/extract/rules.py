@@ -30,6 +30,7 @@ _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "becau
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
               "warned", "claimed", "reported", "declared"}
 _MAX_GAP = 14
+_NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
 _HISTORY = 3  # how many paragraphs (headings included) a reference may reach back
 _LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*)+")
 
@@ -201,7 +202,10 @@ class Extractor:
             for lab in [x.label_ for x in reversed(actors) if x.end <= a] + list(reversed(history)):
                 if lab not in recent:
                     recent.append(lab)
-            if len(recent) >= n and not any(x.start < b and a < x.end for x in actors):
+            named_after = b + 1 < len(doc) and doc[b].lower_ == "of" and any(
+                x.start in (b + 1, b + 2) for x in actors)  # "the three leaders of Japan, …"
+            if (len(recent) >= n and not named_after
+                    and not any(x.start < b and a < x.end for x in actors)):
                 out += [Span(doc, a, b, label=lab) for lab in reversed(recent[:n])]
         return sorted(out, key=lambda sp: sp.start)
 
@@ -334,6 +338,8 @@ class Extractor:
                 polarity, typ, how = "adversarial", "diplomatic", f"refused ('{refusal[0]}')"
             pairs = [(s, t) for s in src for t in tgt if s.label_ != t.label_]
         else:
+            if left and right and right[0].start - b > _NEAR:
+                right = []  # a party after the cue stands next to it ("a partnership with Peru")
             parties = left + right + (right2 if not left else [])
             if len({p.label_ for p in parties}) < 2:
                 return []
