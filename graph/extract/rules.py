@@ -117,7 +117,7 @@ class Extractor:
         self.ref_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.refs = {}
         for i, r in enumerate(tables.references):
-            self.refs[f"R{i}"] = int(r["count"])
+            self.refs[f"R{i}"] = 0 if r["count"] == "group" else int(r["count"])
             self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
         self._date_cache, self._semis = {}, None
@@ -162,7 +162,8 @@ class Extractor:
         strings = self.nlp.vocab.strings
         docs = self.nlp.pipe((p for _, p in paras), batch_size=64)
         history = []  # actor ids each of the last paragraphs named, in order (references look back)
-        for (offset, para), doc in zip(paras, docs):
+        groups = []  # (paragraph number, actor ids named together) of the last paragraphs
+        for n_para, ((offset, para), doc) in enumerate(zip(paras, docs)):
             actors = sorted(filter_spans([Span(doc, a, b, label=m)
                                           for m, a, b in self.actor_matcher(doc)]),
                             key=lambda sp: sp.start)
@@ -170,8 +171,10 @@ class Extractor:
                 history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
                 continue
             self._lemmatize(doc)
-            actors = self._resolve_references(doc, actors, [x for h in history for x in h])
+            near = [g for k, g in groups if k >= n_para - _HISTORY]
+            actors = self._resolve_references(doc, actors, [x for h in history for x in h], near)
             history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
+            groups = (groups + [(n_para, g) for g in self._groups(doc, actors)])[-4:]
             trig = [(self.triggers[strings[m]], a, b) for m, a, b in self.trigger_matcher(doc)]
             cues = [(self.cues[strings[m]], a, b) for m, a, b in self.cue_matcher(doc)]
             para_date = None
@@ -187,10 +190,13 @@ class Extractor:
                     para_date = own
         return out
 
-    def _resolve_references(self, doc, actors, history=()):
+    def _resolve_references(self, doc, actors, history=(), groups=()):
         """"the two countries", "the three leaders" (references.csv) stand for the last two or
         three distinct actors named before them in the paragraph, or, when it names fewer, in
-        the paragraphs just before (``history``: their actor ids in order): one span per actor."""
+        the paragraphs just before (``history``: their actor ids in order): one span per actor.
+        A ``group`` reference ("the leaders", "they") stands for the last actors named together
+        ("Japan, South Korea and the United States", or an earlier reference): in the paragraph,
+        else the last of ``groups`` (those of the paragraphs just before)."""
         refs = sorted(self.ref_matcher(doc), key=lambda m: m[1])
         if not refs:
             return actors
@@ -198,16 +204,43 @@ class Extractor:
         out = list(actors)
         for m, a, b in refs:
             n = self.refs[self.nlp.vocab.strings[m]]
+            if any(x.start < b and a < x.end for x in out):
+                continue  # part of a name
+            named_after = b + 1 < len(doc) and doc[b].lower_ == "of" and any(
+                x.start in (b + 1, b + 2) for x in actors)  # "the three leaders of Japan, …"
+            if named_after:
+                continue
+            if n == 0:
+                before = self._groups(doc, [x for x in out if x.end <= a])
+                labels = before[-1] if before else (groups[-1] if groups else ())
+                out += [Span(doc, a, b, label=lab) for lab in labels]
+                out.sort(key=lambda sp: sp.start)
+                continue
             recent = []
             for lab in [x.label_ for x in reversed(actors) if x.end <= a] + list(reversed(history)):
                 if lab not in recent:
                     recent.append(lab)
-            named_after = b + 1 < len(doc) and doc[b].lower_ == "of" and any(
-                x.start in (b + 1, b + 2) for x in actors)  # "the three leaders of Japan, …"
-            if (len(recent) >= n and not named_after
-                    and not any(x.start < b and a < x.end for x in actors)):
+            if len(recent) >= n:
                 out += [Span(doc, a, b, label=lab) for lab in reversed(recent[:n])]
+                out.sort(key=lambda sp: sp.start)
         return sorted(out, key=lambda sp: sp.start)
+
+    @staticmethod
+    def _groups(doc, spans):
+        """The actor ids of each run of two or more distinct actors named together, in order."""
+        out, run, last = [], [], None
+        for sp in spans:
+            joined = last is not None and (sp.start == last.start or (
+                sp.start - last.end <= 4 and all(t.lower_ in _JOINERS for t in doc[last.end:sp.start])))
+            if not joined:
+                if len(set(run)) >= 2:
+                    out.append(tuple(dict.fromkeys(run)))
+                run = []
+            run.append(sp.label_)
+            last = sp
+        if len(set(run)) >= 2:
+            out.append(tuple(dict.fromkeys(run)))
+        return out
 
     # ------------------------------------------------------------------ one sentence
     def _sentence(self, sent, actors, trig, cues, offset, article_date, para_date):
