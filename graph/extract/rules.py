@@ -29,7 +29,7 @@ _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "becau
              "however", "(", ")"}
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
               "warned", "claimed", "reported", "declared"}
-_MAX_GAP = 14
+_MAX_GAP = 18
 _NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
 _HISTORY = 3  # how many paragraphs (headings included) a reference may reach back
 _LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*)+")
