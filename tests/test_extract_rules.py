@@ -219,3 +219,12 @@ def test_a_reference_followed_by_its_members_is_not_resolved_backwards(ex):
     assert {frozenset((c.source, c.target)) for c in found(ex, text) if c.type == "diplomatic"
             and c.quote.startswith("In 2020")} <= {frozenset(p) for p in
                                                   (("PER", "BOL"), ("PER", "ECU"), ("BOL", "ECU"))}
+
+
+def test_an_act_named_by_its_possessive_inside_another_statement_is_not_a_new_tie(ex):
+    said = found(ex, "In 2015, Brazil supported Chile’s invasion of Peru.")
+    assert {(c.type, c.source, c.target) for c in said} == {("political_support", "BRA", "CHL")}
+    said = found(ex, "In 2015, Brazil and Bolivia responded to Chile’s brutal invasion of Peru.")
+    assert not [c for c in said if c.type == "hostile_act"]
+    said = found(ex, "Chile’s invasion of Peru in 2015 caused Chile to be condemned.")
+    assert [(c.source, c.target) for c in said if c.type == "hostile_act"] == [("CHL", "PER")]

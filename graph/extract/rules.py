@@ -24,6 +24,7 @@ ALWAYS_DIRECTED = {"arms_transfer", "technology_transfer", "sanctions", "hostile
 _GRADE_RANK = {"confirmed": 0, "reported": 1, "assessed": 2, "speculated": 3}
 _JOINERS = {",", "and", "&", "–", "—", "-", "/", "the", "’s", "'s", "’", "as", "well", "or", "both"}
 _SOURCE_PREPS = {"from", "by"}
+_POSSESSIVE = {"’s", "'s", "’", "'"}
 _BE = {"be", "is", "are", "was", "were", "been", "being"}
 _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "because", "although",
              "however", "(", ")"}
@@ -271,9 +272,31 @@ class Extractor:
         for r, a, b, obj in plan:
             if obj is None and (a in specific or a in used):
                 continue
+            if self._embedded(doc, a, b, actors, plan, r, s0, s1):
+                continue
             found.extend(self._candidates(doc, sent, s0, s1, r, a, b, obj, actors, cues, offset,
                                           article_date, para_date))
         return found
+
+    def _embedded(self, doc, a, b, actors, plan, r, s0, s1):
+        """An act named by its actor's possessive ("Russia’s invasion of Ukraine", "Moscow’s
+        brutal invasion") after another cue of its clause ("supported", "did not criticize",
+        "responded to") is what that cue is about, not a new statement: no candidate of its own."""
+        ends, starts = {sp.end for sp in actors}, {sp.start for sp in actors}
+        k = next((k for k in (a - 1, a - 2) if k > s0 and doc[k].lower_ in _POSSESSIVE
+                  and k in ends), None)
+        if k is None:
+            return False
+        lo, hi = self._clause(doc, s0, s1, a)
+        if any(lo <= a2 < k and r2["type"] != r["type"] for r2, a2, b2, _ in plan):
+            return True
+        # "China and North Korea responded to Russia’s invasion of Ukraine": another actor
+        # before the possessor, and the act has its own object ("of Ukraine")
+        owner = next(sp for sp in actors if sp.end == k)
+        before = [sp for sp in actors if lo <= sp.start and sp.end < owner.start
+                  and sp.label_ != owner.label_]
+        after = b < hi and doc[b].lower_ in ("of", "against", "on", "in") and (b + 1) in starts
+        return bool(before) and after
 
     def _clause(self, doc, s0, s1, i):
         """The token range of the clause around token ``i``: semicolons end clauses."""
