@@ -228,3 +228,9 @@ def test_an_act_named_by_its_possessive_inside_another_statement_is_not_a_new_ti
     assert not [c for c in said if c.type == "hostile_act"]
     said = found(ex, "Chile’s invasion of Peru in 2015 caused Chile to be condemned.")
     assert [(c.source, c.target) for c in said if c.type == "hostile_act"] == [("CHL", "PER")]
+
+
+def test_that_said_and_an_agreed_plan_are_not_uncertain(ex):
+    assert {c.confidence for c in found(ex, "That said, Chile and Peru held joint drills in 2019.")} == {"confirmed"}
+    assert {c.confidence for c in found(ex, "In 2019, Chile and Peru agreed to a plan of annual joint drills.")
+            if c.type == "military_exercise"} == {"confirmed"}
