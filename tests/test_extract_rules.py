@@ -234,3 +234,9 @@ def test_that_said_and_an_agreed_plan_are_not_uncertain(ex):
     assert {c.confidence for c in found(ex, "That said, Chile and Peru held joint drills in 2019.")} == {"confirmed"}
     assert {c.confidence for c in found(ex, "In 2019, Chile and Peru agreed to a plan of annual joint drills.")
             if c.type == "military_exercise"} == {"confirmed"}
+
+
+def test_a_footnote_marker_glued_to_a_full_stop_ends_the_sentence(ex):
+    cands = found(ex, "Chile and Peru met in 2012.REF In 2019, Bolivia and Ecuador held joint drills.")
+    assert {c.quote for c in cands if c.type == "military_exercise"} == {
+        "In 2019, Bolivia and Ecuador held joint drills."}

@@ -83,6 +83,10 @@ class Extractor:
         nlp = spacy.blank("en")
         infixes = list(nlp.Defaults.infixes) + [r"[–—]"]
         nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+        # a footnote marker glued to the end of a sentence ("since 2012.REF During") is its own
+        # token, so the full stop before it ends the sentence
+        suffixes = [r"(?<=[.!?”\"])REF"] + list(nlp.Defaults.suffixes)
+        nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
         nlp.add_pipe("sentencizer")
         self.nlp = nlp
         table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
