@@ -240,3 +240,10 @@ def test_a_footnote_marker_glued_to_a_full_stop_ends_the_sentence(ex):
     cands = found(ex, "Chile and Peru met in 2012.REF In 2019, Bolivia and Ecuador held joint drills.")
     assert {c.quote for c in cands if c.type == "military_exercise"} == {
         "In 2019, Bolivia and Ecuador held joint drills."}
+
+
+def test_and_warned_is_a_second_act_not_a_report(ex):
+    text = "In 2019, Chile condemned Peru and warned of consequences."
+    assert {c.confidence for c in found(ex, text) if c.type == "diplomatic"} == {"confirmed"}
+    text = "In 2019, Chile condemned Peru, officials warned."
+    assert {c.confidence for c in found(ex, text) if c.type == "diplomatic"} == {"reported"}

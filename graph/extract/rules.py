@@ -490,6 +490,9 @@ class Extractor:
             if (grade == "reported" and ca > 0 and doc[ca - 1].lower_ == "that" and cb < len(doc)
                     and doc[cb].text == ","):
                 continue  # "That said, …": a turn of phrase, nobody reports anything
+            if grade == "reported" and doc[ca].lower_ in _REPORTING and ca > 0 and \
+                    doc[ca - 1].lower_ == "and":
+                continue  # "… condemned the tests and warned …": a second act of the same subject
             if grade == "reported" and doc[ca].lower_ in _REPORTING:
                 speaker = [sp for sp in actors if sp.end <= ca and ca - sp.end <= 4
                            and not any(t.is_punct for t in doc[sp.end:ca])]
