@@ -247,3 +247,12 @@ def test_and_warned_is_a_second_act_not_a_report(ex):
     assert {c.confidence for c in found(ex, text) if c.type == "diplomatic"} == {"confirmed"}
     text = "In 2019, Chile condemned Peru, officials warned."
     assert {c.confidence for c in found(ex, text) if c.type == "diplomatic"} == {"reported"}
+
+
+def test_a_negation_far_before_a_cue_without_a_party_before_it_does_not_reach_it(ex):
+    text = ("In 2021, Brazil does not need to join every initiative, as shown by the newly "
+            "created coalition of Chile, Peru and Bolivia.")
+    assert {frozenset((c.source, c.target)) for c in found(ex, text) if c.type == "diplomatic"} >= {
+        frozenset(("CHL", "PER"))}
+    assert not [c for c in found(ex, "In 2021, there was no coalition of Chile and Peru.")
+                if c.type == "diplomatic"]

@@ -361,7 +361,7 @@ class Extractor:
         # negation: a negation cue between the first party and the trigger
         first = left[0].start if left else lo
         for (kind, _, cue), ca, cb in cues:
-            if kind == "negation" and first <= ca < end_tok and (ca >= a - 6 or not left):
+            if kind == "negation" and first <= ca < end_tok and ca >= a - 6:
                 return []
         refusal = next(((cue, ca) for (kind, _, cue), ca, cb in cues if kind == "refusal"
                         and lo <= ca < hi), None)
