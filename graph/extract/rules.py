@@ -31,6 +31,7 @@ _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "becau
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
               "warned", "claimed", "reported", "declared"}
 _MAX_GAP = 18
+_OBJECT_GAP = 16  # a verb cue's goods stand this many words after it at most ("sent … shells")
 _NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
 _HISTORY = 3  # how many paragraphs (headings included) a reference may reach back
 _LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*)+")
@@ -265,7 +266,7 @@ class Extractor:
                 # ("Russian crude exported to China")
                 obj = next(((o, oa, ob) for o, oa, ob in objects
                             if o["type"] == r["type"] and lo <= oa < hi
-                            and (b <= oa <= b + 12 or 0 <= a - ob < 3)), None)
+                            and (b <= oa <= b + _OBJECT_GAP or 0 <= a - ob < 3)), None)
                 if obj is None:
                     continue
             plan.append((r, a, b, obj))
