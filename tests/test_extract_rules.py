@@ -256,3 +256,10 @@ def test_a_negation_far_before_a_cue_without_a_party_before_it_does_not_reach_it
         frozenset(("CHL", "PER"))}
     assert not [c for c in found(ex, "In 2021, there was no coalition of Chile and Peru.")
                 if c.type == "diplomatic"]
+
+
+def test_the_demonym_act_inside_another_statement_is_not_a_new_tie(ex):
+    said = found(ex, "In 2015, Brazil supported the Chilean invasion of Peru.")
+    assert not [c for c in said if c.type == "hostile_act"]
+    said = found(ex, "The Chilean invasion of Peru in 2015 caused outrage.")
+    assert [(c.source, c.target) for c in said if c.type == "hostile_act"] == [("CHL", "PER")]

@@ -290,8 +290,13 @@ class Extractor:
         ends, starts = {sp.end for sp in actors}, {sp.start for sp in actors}
         k = next((k for k in (a - 1, a - 2) if k > s0 and doc[k].lower_ in _POSSESSIVE
                   and k in ends), None)
-        if k is None:
-            return False
+        if k is None:  # "the Russian invasion of Ukraine": a demonym after "the"
+            owner = next((sp for sp in actors if sp.end in (a, a - 1) and sp.start > s0
+                          and doc[sp.start - 1].lower_ == "the"), None)
+            if owner is None:
+                return False
+            k = owner.end
+            ends = ends | {k}
         lo, hi = self._clause(doc, s0, s1, a)
         if any(lo <= a2 < k and r2["type"] != r["type"] for r2, a2, b2, _ in plan):
             return True
