@@ -263,3 +263,9 @@ def test_the_demonym_act_inside_another_statement_is_not_a_new_tie(ex):
     assert not [c for c in said if c.type == "hostile_act"]
     said = found(ex, "The Chilean invasion of Peru in 2015 caused outrage.")
     assert [(c.source, c.target) for c in said if c.type == "hostile_act"] == [("CHL", "PER")]
+
+
+def test_a_directed_cue_takes_an_unmarked_target_only_next_to_it(ex):
+    text = "In 2019, Chilean threatening behavior triggered a resurgence in Peruvian defence spending."
+    assert not [c for c in found(ex, text) if c.type == "hostile_act"]
+    assert [(c.source, c.target) for c in found(ex, "In 2019, Chile threatened Peru.")] == [("CHL", "PER")]

@@ -377,6 +377,8 @@ class Extractor:
                    and doc[a].lower_ != doc[a].lemma_)
         how = "active"
         pairs = []
+        if directed and left and right and not prep and not obj and right[0].start - b > _NEAR:
+            right = []  # "… threatening behavior triggered a resurgence in U.S. …": not its target
         if directed:
             if left and right:
                 src, tgt = left, right
