@@ -269,3 +269,9 @@ def test_a_directed_cue_takes_an_unmarked_target_only_next_to_it(ex):
     text = "In 2019, Chilean threatening behavior triggered a resurgence in Peruvian defence spending."
     assert not [c for c in found(ex, text) if c.type == "hostile_act"]
     assert [(c.source, c.target) for c in found(ex, "In 2019, Chile threatened Peru.")] == [("CHL", "PER")]
+
+
+def test_an_agreement_is_typed_by_what_it_is_about(ex):
+    said = found(ex, "In 2019, Chile and Peru agreed to a plan of annual joint drills.")
+    assert {c.type for c in said} == {"military_exercise"}
+    assert {c.type for c in found(ex, "In 2019, Chile and Peru agreed to resume talks.")} == {"diplomatic"}

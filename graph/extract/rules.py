@@ -25,6 +25,7 @@ _GRADE_RANK = {"confirmed": 0, "reported": 1, "assessed": 2, "speculated": 3}
 _JOINERS = {",", "and", "&", "–", "—", "-", "/", "the", "’s", "'s", "’", "as", "well", "or", "both"}
 _SOURCE_PREPS = {"from", "by"}
 _POSSESSIVE = {"’s", "'s", "’", "'"}
+_AGREEMENT = {"agree", "agreement", "pledge"}
 _BE = {"be", "is", "are", "was", "were", "been", "being"}
 _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "because", "although",
              "however", "(", ")"}
@@ -279,9 +280,17 @@ class Extractor:
                 continue
             if self._embedded(doc, a, b, actors, plan, r, s0, s1):
                 continue
-            found.extend(self._candidates(doc, sent, s0, s1, r, a, b, obj, actors, cues, offset,
-                                          article_date, para_date))
-        return found
+            found.extend((a, r, c) for c in self._candidates(
+                doc, sent, s0, s1, r, a, b, obj, actors, cues, offset, article_date, para_date))
+        # "agreed to a plan of joint exercises": an agreement is typed by what it is about, when
+        # a cue of another type follows it for the same pair
+        content = {}
+        for a, r, c in found:
+            content.setdefault(frozenset((c.source, c.target)), []).append((a, c.type))
+        return [c for a, r, c in found
+                if not (r["cue"] in _AGREEMENT and c.type == "diplomatic"
+                        and any(a2 > a and t != "diplomatic"
+                                for a2, t in content[frozenset((c.source, c.target))]))]
 
     def _embedded(self, doc, a, b, actors, plan, r, s0, s1):
         """An act named by its actor's possessive ("Russia’s invasion of Ukraine", "Moscow’s
