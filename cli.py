@@ -33,8 +33,8 @@ class PartialDate(click.ParamType):
 
     def convert(self, value, param, ctx):
         m = self._re.match(str(value).strip())
-        ok = bool(m)
-        if m and m.group(2):
+        ok = bool(m) and m.group(1) != "0000"  # there is no year 0
+        if m and ok and m.group(2):
             month = int(m.group(2))
             ok = 1 <= month <= 12
             if ok and m.group(3):
@@ -176,7 +176,7 @@ class Session:
 
     def info(self, message):
         if not self.quiet:
-            click.echo(message, err=True)
+            say(message, err=True)
 
 
 def count_rows(rejected):
@@ -187,13 +187,14 @@ def count_rows(rejected):
 @contextmanager
 def library_errors():
     """Turn the library's deliberate errors into a one-line ``Error:`` and exit 1."""
+    from graph.textsafe import terminal_safe
     try:
         yield
     except TiesError as ex:
-        raise click.ClickException(str(ex)) from ex
+        raise click.ClickException(terminal_safe(str(ex))) from ex
     except Exception as ex:
         if type(ex).__module__.split(".")[0] == "networkx":
-            raise click.ClickException(str(ex)) from ex
+            raise click.ClickException(terminal_safe(str(ex))) from ex
         raise
 
 
@@ -203,8 +204,9 @@ def output_errors(path):
     try:
         yield
     except OSError as ex:
+        from graph.textsafe import terminal_safe
         reason = ex.strerror or str(ex)
-        raise click.ClickException(f"cannot write {path}: {reason}") from ex
+        raise click.ClickException(terminal_safe(f"cannot write {path}: {reason}")) from ex
 
 
 def write_output(path, data):
@@ -287,56 +289,215 @@ def _columns(rows):
     return cols
 
 
+def say(text="", *, err=False):
+    """``click.echo`` for lines that carry text from data: control and bidi characters escaped."""
+    from graph.textsafe import terminal_safe
+    click.echo(terminal_safe(str(text)), err=err)
+
+
 def emit(data, fmt, *, columns=None, out=None):
-    """Print ``data`` (a list of dicts, or a dict for a report) to stdout in ``fmt``."""
+    """Print ``data`` (a list of dicts, or a dict for a report) to stdout in ``fmt``.
+
+    Text from data is made safe for where it goes: table cells show control
+    and bidi characters as escapes, CSV cells that a spreadsheet would run as
+    a formula are neutralised (tiegraph's loader undoes it), JSON escapes them.
+    """
+    from graph.textsafe import json_safe, neutralise_cell, terminal_safe
     out = out or sys.stdout
     if fmt == "json":
-        out.write(json.dumps(_jsonable(data), ensure_ascii=False, indent=2) + "\n")
+        out.write(json_safe(json.dumps(_jsonable(data), ensure_ascii=False, indent=2)) + "\n")
         return
     if isinstance(data, dict):  # a report: flatten into key/value rows
         rows = [{"key": k, "value": v} for k, v in data.items()]
         if fmt == "table":
-            width = max((len(str(k)) for k in data), default=0)
+            width = max((len(terminal_safe(str(k))) for k in data), default=0)
             for k, v in data.items():
                 if isinstance(v, dict):
-                    out.write(f"{k}:\n")
-                    inner = max((len(str(i)) for i in v), default=0)
+                    out.write(f"{terminal_safe(str(k))}:\n")
+                    inner = max((len(terminal_safe(str(i))) for i in v), default=0)
                     for i, x in v.items():
-                        out.write(f"  {str(i).ljust(inner)}  {_cell(x)}\n")
+                        out.write(f"  {terminal_safe(str(i)).ljust(inner)}  {terminal_safe(_cell(x))}\n")
                 else:
-                    out.write(f"{str(k).ljust(width)}  {_cell(v)}\n")
+                    out.write(f"{terminal_safe(str(k)).ljust(width)}  {terminal_safe(_cell(v))}\n")
             return
         data, columns = rows, ["key", "value"]
     columns = columns or _columns(data)
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for row in data:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+        quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a row with a bare CR
+        for cells in [[neutralise_cell(str(c)) for c in columns]] + \
+                [[neutralise_cell(_cell(row.get(c))) for c in columns] for row in data]:
+            (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
         return
-    cells = [[_cell(row.get(c)) for c in columns] for row in data]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    cells = [[terminal_safe(_cell(row.get(c))) for c in columns] for row in data]
+    heads = [terminal_safe(str(c)) for c in columns]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(heads)]
     right = [all(isinstance(_jsonable(row.get(c)), (int, float)) or row.get(c) is None
                  for row in data) and data for c in columns]
     def line(values):
         return "  ".join(v.rjust(w) if r else v.ljust(w)
                          for v, w, r in zip(values, widths, right)).rstrip()
-    out.write(line(columns) + "\n")
+    out.write(line(heads) + "\n")
     out.write(line(["-" * w for w in widths]) + "\n")
     for r in cells:
         out.write(line(r) + "\n")
 
 
+# --------------------------------------------------------------------------- the entry point
+
+class Interrupted(BaseException):
+    """SIGTERM/SIGHUP turned into an exception, so that pending writes unwind (not an Exception)."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, frame):
+    raise Interrupted(signum)
+
+
+@contextmanager
+def _signal_handlers():
+    """SIGTERM and SIGHUP raise :class:`Interrupted` for the run (SIGINT already raises KeyboardInterrupt)."""
+    import signal
+    saved = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        try:
+            saved[sig] = signal.signal(sig, _on_signal)
+        except (ValueError, OSError):  # not the main thread
+            pass
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def _stdout_to_devnull():
+    """Point stdout's file descriptor at /dev/null, so that Python's last flush cannot fail."""
+    import os
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # a test runner's buffer
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _output_errnos():
+    import errno
+    return {getattr(errno, n) for n in ("ENOSPC", "EIO", "EDQUOT", "EFBIG", "EPIPE", "ENXIO")
+            if hasattr(errno, n)}
+
+
+#: errno values of a failed write to stdout (files are written under output_errors, which names them).
+_OUTPUT_ERRNOS = _output_errnos()
+
+
+class TiegraphGroup(click.Group):
+    """The command group with the catch-all: no traceback ever reaches the user.
+
+    * click's own errors (usage, ``Error:``) and exits pass through;
+    * a closed stdout (``| head -1``) ends quietly, exit 1;
+    * a failing stdout (``> /dev/full``) is ``Error: cannot write stdout: reason``, exit 1;
+    * Ctrl-C / SIGTERM / SIGHUP remove pending temp files and say ``interrupted``, exit 128+signal;
+    * anything else is a bug: one line naming the command, the traceback only with ``--debug``.
+    """
+
+    def resolve_command(self, ctx, args):
+        name, cmd, rest = super().resolve_command(ctx, args)
+        ctx.meta["tiegraph.command"] = name
+        return name, cmd, rest
+
+    def main(self, *args, **kwargs):
+        with _signal_handlers():
+            return super().main(*args, **kwargs)
+
+    def invoke(self, ctx):
+        import errno
+        from graph.files import cleanup_pending
+        try:
+            result = super().invoke(ctx)
+            try:
+                sys.stdout.flush()
+            except OSError as ex:
+                ex.tiegraph_stdout = True  # the command's output could not be written
+                raise
+            return result
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                SystemExit):
+            cleanup_pending()
+            try:  # what was printed before the exit (validate's list) must reach stdout, or say so
+                sys.stdout.flush()
+            except OSError as ex:
+                if ex.errno in _OUTPUT_ERRNOS:
+                    _stdout_to_devnull()
+                    if ex.errno != errno.EPIPE:
+                        click.echo(f"Error: cannot write stdout: {ex.strerror or ex}", err=True)
+                    sys.exit(1)
+            raise
+        except KeyboardInterrupt:
+            self._interrupted(130)
+        except Interrupted as ex:
+            self._interrupted(128 + ex.signum)
+        except OSError as ex:
+            cleanup_pending()
+            if ex.errno == errno.EPIPE or isinstance(ex, BrokenPipeError):
+                _stdout_to_devnull()
+                sys.exit(1)
+            if getattr(ex, "tiegraph_stdout", False) or (
+                    getattr(ex, "filename", None) is None and ex.errno in _OUTPUT_ERRNOS):
+                _stdout_to_devnull()
+                click.echo(f"Error: cannot write stdout: {ex.strerror or ex}", err=True)
+                sys.exit(1)
+            self._bug(ctx, ex)
+        except Exception as ex:  # noqa: BLE001 - the catch-all
+            cleanup_pending()
+            self._bug(ctx, ex)
+
+    @staticmethod
+    def _interrupted(code):
+        from graph.files import cleanup_pending
+        cleanup_pending()
+        _stdout_to_devnull()
+        click.echo("interrupted", err=True)
+        sys.exit(code)
+
+    @staticmethod
+    def _bug(ctx, ex):
+        command = ctx.meta.get("tiegraph.command") or "tiegraph"
+        if ctx.params.get("debug"):
+            import traceback
+            traceback.print_exception(type(ex), ex, ex.__traceback__, file=sys.stderr)
+        detail = " ".join(f"{type(ex).__name__}: {ex}".split())
+        if len(detail) > 200:
+            detail = detail[:199] + "…"
+        from graph.textsafe import terminal_safe
+        click.echo(f"Error: 'tiegraph {command}' failed unexpectedly ({terminal_safe(detail)}); "
+                   "this is a bug in tiegraph: please report it with the command you ran"
+                   + (" and this traceback" if ctx.params.get("debug")
+                      else " (tiegraph --debug ... prints the traceback)"), err=True)
+        sys.exit(1)
+
+
 # --------------------------------------------------------------------------- commands
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=TiegraphGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--data", "data_paths", multiple=True, metavar="PATH",
               help="A dataset directory (ties.csv + actors.csv + documents.csv) or a ties CSV. "
                    "Repeat to merge. Default: the bundled seed dataset.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr (warnings still show).")
+@click.option("--debug", is_flag=True,
+              help="On an unexpected error (a bug), print the Python traceback too.")
 @click.version_option("0.1.0", prog_name="tiegraph")
 @click.pass_context
-def cli(ctx, data_paths, quiet):
+def cli(ctx, data_paths, quiet, debug):
     """Question and draw a graph of ties between states and other actors.
 
     \b
@@ -365,7 +526,7 @@ def validate(session, fmt):
     n = count_rows(ds.rejected)
     if fmt == "table":
         for r in ds.rejected:
-            click.echo(format_rejection(r))
+            say(format_rejection(r))
     elif ds.rejected or fmt == "json":
         emit(ds.rejected, fmt, columns=["file", "line", "id", "field", "reason"])
     summary = f"{len(ds.ties)} ties and {len(ds.actors)} actors are valid"
@@ -412,6 +573,12 @@ def _default_title(session):
               help="Write an HTML snippet (no <html>/<head>) to paste into a briefing.")
 @click.option("--id", "element_id", metavar="NAME",
               help="Element id of the fragment (default: derived from the content).")
+@click.option("--no-runtime", "no_runtime", is_flag=True,
+              help="With --fragment: leave out the drawing code (about 650 KB), for a page where "
+                   "another tiegraph fragment carries it, before or after this one.")
+@click.option("--compact", is_flag=True,
+              help="Controls in a slim toolbar above the graph, legend below (automatic below "
+                   "720 px of width): for narrow text columns.")
 @click.option("--title", type=TEXT, help="Page title (default: tiegraph — the dataset).")
 @click.option("--size-by", type=click.Choice(CENTRALITY_METRICS + ("none",)),
               default="pagerank", show_default=True, help="Centrality behind node size.")
@@ -436,7 +603,7 @@ def _default_title(session):
                                     "level ALPHA (e.g. 0.05).")
 @filter_options
 @click.pass_obj
-def render(session, out, fragment, element_id, title, size_by, color_by, path_ends, strongest, k,
+def render(session, out, fragment, element_id, no_runtime, compact, title, size_by, color_by, path_ends, strongest, k,
            time_respecting, directed, image, seed, max_actors, min_weight, backbone, filters):
     """Draw the ties as an interactive page that works offline (one self-contained HTML file).
 
@@ -455,11 +622,14 @@ def render(session, out, fragment, element_id, title, size_by, color_by, path_en
         tiegraph render --out tiegraph.html
         tiegraph render --from 2022 --path PRK USA --out path.html --image path.svg
         tiegraph render --fragment --id fig1 --out - > fig1.html
+        tiegraph render --fragment --no-runtime --id fig2 --from 2022 --out fig2.html
         tiegraph --data cow-trade:trade.csv render --from 2010 --max-actors 150 --backbone 0.05
     """
     from explorer.html import valid_element_id, write_html, render_html
     if out != "-" and not out.lower().endswith((".html", ".htm")):
         raise click.UsageError(f"--out {out!r} must end in .html (or be '-' for stdout)")
+    if no_runtime and not fragment:
+        raise click.UsageError("--no-runtime needs --fragment (a whole page always carries its runtime)")
     if element_id is not None and not valid_element_id(element_id):
         raise click.UsageError(f"--id {element_id!r} must start with a letter and hold only letters, "
                                "digits, '-' and '_' (at most 64 characters)")
@@ -499,19 +669,18 @@ def render(session, out, fragment, element_id, title, size_by, color_by, path_en
                          filters_text=describe_filters(**filters), path_result=result,
                          notes_text=notes)
     if out == "-":
-        sys.stdout.write(render_html(page, fragment=fragment, element_id=element_id))
+        write_output(out, render_html(page, fragment=fragment, element_id=element_id,
+                                      runtime=not no_runtime, compact=compact))
     else:
-        try:
-            write_html(page, out, fragment=fragment, element_id=element_id)
-        except OSError as ex:
-            raise click.ClickException(f"cannot write {out}: {ex.strerror}") from ex
+        with output_errors(out):
+            write_html(page, out, fragment=fragment, element_id=element_id,
+                       runtime=not no_runtime, compact=compact)
         session.info(f"wrote {out} ({page['meta']['n_actors']} actors, {page['meta']['n_ties']} ties)")
     if image:
         from explorer.image import write_image
         try:
-            write_image(page, image)
-        except OSError as ex:
-            raise click.ClickException(f"cannot write {image}: {ex.strerror}") from ex
+            with output_errors(image):
+                write_image(page, image)
         except RuntimeError as ex:
             raise click.ClickException(str(ex)) from ex
         session.info(f"wrote {image}")
@@ -763,7 +932,7 @@ def _report_rejected(rejected, n_ties, source, limit=8):
                "rejected", err=True)
     common = Counter((r["field"], r["reason"]) for r in rejected).most_common()
     for (fld, reason), n in common[:limit]:
-        click.echo(f"  {n:>7} × {fld}: {_short(reason, 110)}", err=True)
+        say(f"  {n:>7} × {fld}: {_short(reason, 110)}", err=True)
     if len(common) > limit:
         click.echo(f"  … and {len(common) - limit} other reasons; --rejected FILE lists every row",
                    err=True)
@@ -799,17 +968,20 @@ def import_(session, kind, file, out, rejected_out, cow_codes, strict):
     from graph.importers import import_dataset, tie_table
     from graph.schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS
     with library_errors(), session.progress() as progress:
+        from graph.load import check_regular_file
+        check_regular_file(file)
         ds = import_dataset(kind, file, cow_codes=cow_codes, progress=progress)
         table = tie_table(ds.ties)
+    from graph.textsafe import neutralise_frame
     if out:
         from graph.files import atomic_files
         tables = {"ties.csv": table, "actors.csv": ds.actors[list(ACTOR_COLUMNS)],
                   "documents.csv": ds.documents[list(DOCUMENT_COLUMNS)]}
         with output_errors(out), atomic_files(out, tables) as temps:
             for name, frame in tables.items():
-                frame.to_csv(temps[name], index=False, lineterminator="\n")
+                neutralise_frame(frame).to_csv(temps[name], index=False, lineterminator="\n")
     else:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        neutralise_frame(table).to_csv(sys.stdout, index=False, lineterminator="\n")
     if rejected_out:
         import io
         buf = io.StringIO()
@@ -829,7 +1001,7 @@ def import_(session, kind, file, out, rejected_out, cow_codes, strict):
 
 # ---- analysis commands
 
-EXPORT_TO = ("graphml", "gexf", "json", "csv")
+EXPORT_TO = ("gexf", "graphml", "cytoscape", "json", "csv", "xlsx")
 
 
 def _polarity_note(session, what, polarity, default):
@@ -899,7 +1071,7 @@ def communities(session, seed, filters, fmt):
         return emit([{"community": c["community"], "id": a, "name": n, "modularity": result["modularity"],
                       "polarity": result["polarity"]}
                      for c in result["communities"] for a, n in zip(c["members"], c["names"])], fmt)
-    click.echo(f"{len(result['communities'])} communities, modularity {result['modularity']:.3f} "
+    say(f"{len(result['communities'])} communities, modularity {result['modularity']:.3f} "
                f"(Louvain, seed {seed}, {result['polarity']} ties)")
     emit([{"community": c["community"], "size": c["size"], "members": ", ".join(c["names"])
            + (f"  (no {result['polarity']} tie)" if c["isolated"] and result["polarity"] != "all" else "")}
@@ -942,7 +1114,7 @@ def path(session, source, target, strongest, k, time_respecting, directed, show_
         result = find_paths(ds.ties, source, target, actors=ds.actors, filters=filters, k=k,
                             strongest=strongest, time_respecting=time_respecting, directed=directed)
     if fmt == "table":
-        click.echo("\n".join(briefing_lines(result, more=show_ties - 1)))
+        say("\n".join(briefing_lines(result, more=show_ties - 1)))
     elif fmt == "json":
         emit(result, fmt)
     else:
@@ -1025,8 +1197,9 @@ def timeline(session, metric, actor_names, top, period, plot, filters, fmt):
         rows = metric_timeline(ds.ties, ds.actors, metric=metric, only=only, top=top, filters=filters)
         if plot:
             from explorer.charts import timeline_chart
-            timeline_chart(rows, metric, plot,
-                           title=f"{metric} per year ({filters['polarity'] or 'cooperative'} ties)")
+            with output_errors(plot):
+                timeline_chart(rows, metric, plot,
+                               title=f"{metric} per year ({filters['polarity'] or 'cooperative'} ties)")
     _polarity_note(session, f"{metric} per year", filters["polarity"] or "cooperative", "cooperative")
     if plot:
         session.info(f"wrote {plot}")
@@ -1056,15 +1229,20 @@ def diff(session, before, after, metric, top, filters, fmt):
         tiegraph diff --before 2014:2021 --after 2022:2024
         tiegraph diff --before 2022 --after 2023 --metric betweenness --format json
     """
-    from graph.analysis import diff as compare, diff_lines
+    from graph.analysis import diff as compare, diff_lines, parse_period
     if filters["start"] or filters["end"]:
         raise click.UsageError("diff takes its windows from --before and --after; drop --from/--to")
+    for name, value in (("--before", before), ("--after", after)):
+        try:
+            parse_period(value)
+        except TiesError as ex:
+            raise click.BadParameter(str(ex), param_hint=name) from ex
     ds = session.dataset()
     with library_errors():
         report = compare(ds.ties, ds.actors, before=before, after=after, metric=metric, top=top,
                          filters=filters)
     if fmt == "table":
-        return click.echo("\n".join(diff_lines(report)))
+        return say("\n".join(diff_lines(report)))
     if fmt == "json":
         return emit(report, fmt)
     rows = [{"kind": key.replace("s_", "_", 1), **a}
@@ -1093,32 +1271,72 @@ def _export_filter_options(func):
 
 @cli.command()
 @click.option("--to", "to", type=click.Choice(EXPORT_TO), required=True,
-              help="graphml / json (node-link) keep every tie and attribute; gexf is dynamic "
-                   "(Gephi timeline); csv is the ties.csv format.")
+              help="gexf (Gephi), graphml (Gephi, yEd, igraph, NetworkX), cytoscape (Cytoscape.js and "
+                   "Cytoscape desktop), json (NetworkX node-link), csv (the ties.csv format), xlsx "
+                   "(Excel: sheets ties, actors, documents).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
               show_default=True, help="Output file; '-' for stdout.")
+@click.option("--gexf-version", type=click.Choice(("1.3", "1.2")), default="1.3", show_default=True,
+              help="GEXF version (1.2 is 1.2draft, for older tools).")
+@click.option("--size-by", type=click.Choice(CENTRALITY_METRICS + ("none",)), default="pagerank",
+              show_default=True, help="gexf/cytoscape: centrality behind node size, as in render.")
+@click.option("--color-by", type=click.Choice(("community", "group", "none")), default="community",
+              show_default=True, help="gexf/cytoscape: node colour, as in render.")
+@click.option("--seed", type=int, default=42, show_default=True,
+              help="gexf/cytoscape: seed of the layout and of Louvain, as in render.")
+@click.option("--for-networkx", is_flag=True,
+              help="gexf/graphml: leave out the per-edge direction flags, which networkx refuses in a "
+                   "graph mixing directed and undirected ties (each tie keeps its 'directed' attribute).")
 @_export_filter_options
 @click.pass_obj
-def export(session, to, out, filters):
-    """Export the (filtered) tie graph for Gephi, NetworkX or a spreadsheet.
+def export(session, to, out, gexf_version, size_by, color_by, seed, for_networkx, filters):
+    """Export the (filtered) ties for Gephi, Cytoscape, NetworkX, igraph or a spreadsheet.
 
     One edge per tie, keyed by its id; every tie of every polarity unless
     --polarity says otherwise. Without filters, actors with no tie are kept too.
     The window's end is --until here, since --to names the format.
 
+    GEXF and GraphML validate against their official schemas; the tie's type
+    is the attribute tie_type, each edge is directed or undirected as its tie,
+    and actors carry the six centrality scores (over cooperative ties unless
+    --polarity says otherwise). GEXF is dynamic when ties are dated (Gephi's
+    timeline) and carries the colours, sizes and positions render draws.
+    Every format reads back as data with --data FILE.
+
     \b
     Example:
         tiegraph export --to gexf --out ties.gexf
+        tiegraph export --to cytoscape --color-by group --out ties.cyjs
         tiegraph export --to graphml --from 2022 --until 2023 --out ties.graphml
+        tiegraph export --to xlsx --out ties.xlsx
     """
     from graph.build import build_graph, select
-    from graph.export import export_graph
+    from graph.export import export_graph, node_scores
+    if for_networkx and to not in ("gexf", "graphml"):
+        raise click.UsageError("--for-networkx applies to gexf and graphml only")
+    if to == "xlsx" and out == "-" and sys.stdout.isatty():
+        raise click.UsageError("--to xlsx writes a binary workbook: give --out FILE.xlsx")
     ds = session.dataset()
     with library_errors():
         G = build_graph(select(ds.ties, **filters), ds.actors, documents=ds.documents,
                         include_isolates=not any(filters.values()))
-        text = export_graph(G, to)
-    write_output(out, text)
+        options = {"version": "1.2draft" if gexf_version == "1.2" else "1.3", "edge_types": not for_networkx}
+        if to in ("gexf", "graphml", "cytoscape"):
+            options["node_attrs"] = node_scores(G, polarity=filters["polarity"])
+        if to in ("gexf", "cytoscape") and G.number_of_nodes():
+            from explorer.view import make_view
+            page = make_view(G, size_by=size_by, color_by=color_by, polarity=filters["polarity"], seed=seed)
+            options["viz"] = {n["id"]: {k: n.get(k) for k in ("x", "y", "size", "color")}
+                              for n in page["nodes"]}
+            options["edge_viz"] = {t: {"color": e.get("color")} for e in page["edges"] for t in e.get("ties", ())}
+        if to == "xlsx":
+            docs = ds.documents
+            if any(filters.values()) and len(docs):
+                used = {d.get("doc") for _, _, d in G.edges(data=True)}
+                docs = docs[docs["doc"].isin(used)]
+            options["documents"] = docs if len(docs) else None
+        data = export_graph(G, to, **options)
+    write_output(out, data)
     session.info(f"exported {G.number_of_edges()} ties among {G.number_of_nodes()} actors as {to}"
                  + ("" if out == "-" else f" to {out}"))
 

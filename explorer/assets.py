@@ -2,16 +2,17 @@
 
 The CSS is scoped under ``.tiegraph`` so that a fragment pasted into a
 briefing neither restyles the host page nor is restyled much by it. The
-script finds its own root element, reads its data from a JSON block inside
-it, and defines no globals: the vis-network bundle runs inside the same
-function, with a local ``module``/``exports`` so that its UMD wrapper does
-not set ``window.vis``.
+runtime (:func:`runtime_script`: vis-network and the explorer) defines one
+global, ``window.tiegraph``, on which each figure registers (:data:`BOOT`);
+the vis-network bundle runs inside the runtime's function, with a local
+``module``/``exports`` so that its UMD wrapper does not set ``window.vis``.
+Each figure's script reads its data from a JSON block inside its own root.
 """
 
 import functools
 from pathlib import Path
 
-__all__ = ["CSS", "SCRIPT", "vis_bundle", "VIS_VERSION"]
+__all__ = ["CSS", "SCRIPT", "BOOT", "runtime_script", "vis_bundle", "VIS_VERSION"]
 
 VIS_VERSION = "9.1.2"
 
@@ -90,7 +91,7 @@ CSS = r"""
 .tiegraph .tg-legend .tg-swatch-title{color:var(--tg-ink)}
 .tiegraph .tg-tip{position:absolute;z-index:5;max-width:360px;max-height:calc(100% - 8px);overflow:hidden;background:#fff;border:1px solid var(--tg-line);
   border-radius:6px;box-shadow:0 4px 14px rgba(0,0,0,.12);padding:8px 10px;font-size:12.5px;pointer-events:none}
-.tiegraph .tg-tip[hidden],.tiegraph [hidden]{display:none}
+.tiegraph .tg-tip[hidden],.tiegraph [hidden]{display:none!important}
 .tiegraph .tg-k{color:var(--tg-muted)}
 .tiegraph .tg-tie{margin-top:6px;padding-top:5px;border-top:1px dashed var(--tg-line)}
 .tiegraph .tg-tie-head{font-weight:600;font-size:12px}
@@ -103,15 +104,57 @@ CSS = r"""
 .tiegraph .tg-path li{margin:3px 0}
 .tiegraph .tg-swatch-title{font-weight:600}
 .tiegraph .tg-chip{display:inline-block;padding:0 6px;border-radius:9px;font-size:11.5px;color:#fff;margin-right:4px}
-@media (max-width:760px){.tiegraph .tg-main{flex-direction:column;height:auto}.tiegraph .tg-panel{flex:none;
-  max-height:260px;border-right:0;border-bottom:1px solid var(--tg-line)}}
+/* printed: the static SVG drawing (real text) instead of the canvas, and no controls */
+.tiegraph .tg-print{display:none}
+@media print{
+  .tiegraph{border:0;border-radius:0;overflow:visible;break-inside:avoid;page-break-inside:avoid}
+  .tiegraph .tg-head,.tiegraph .tg-main,.tiegraph .tg-details,.tiegraph .tg-tip{display:none!important}
+  .tiegraph .tg-print{display:block}
+  .tiegraph .tg-print svg{display:block;width:100%;height:auto;max-height:96vh}
+  .tiegraph .tg-path{background:none;padding:6px 0;break-inside:avoid}
+}
+/* narrow: a slim toolbar above the graph and the legend under it (render --compact, or a figure
+   under 720 px wide: the script sets tg-narrow from the figure's own width, not the window's) */
+.tiegraph .tg-lab{width:34px}
+.tiegraph .tg-menu>summary{display:none}
+.tiegraph .tg-find .tg-row input{flex:1;min-width:0}
+.tiegraph.tg-narrow .tg-main{flex-direction:column}
+.tiegraph.tg-narrow .tg-panel{flex:none;display:flex;flex-wrap:wrap;align-items:center;gap:4px 12px;border-right:0;
+  border-bottom:1px solid var(--tg-line);padding:5px 8px;overflow:visible;max-height:none;font-size:12px}
+.tiegraph.tg-narrow .tg-panel h4,.tiegraph.tg-narrow .tg-long{display:none}
+.tiegraph.tg-narrow .tg-menu{position:relative}
+.tiegraph.tg-narrow .tg-menu>summary{display:list-item;cursor:pointer;padding:1px 8px;border:1px solid var(--tg-line);
+  border-radius:5px;background:#fff;list-style-position:inside;white-space:nowrap}
+.tiegraph.tg-narrow .tg-menu-body{position:absolute;z-index:6;left:0;top:calc(100% + 4px);width:260px;max-width:85vw;
+  max-height:320px;overflow-y:auto;background:#fff;border:1px solid var(--tg-line);border-radius:6px;
+  box-shadow:0 4px 14px rgba(0,0,0,.12);padding:4px 10px 8px}
+.tiegraph.tg-narrow .tg-menu-body h4{display:block}
+.tiegraph.tg-narrow .tg-dates,.tiegraph.tg-narrow .tg-view{display:flex;gap:8px 12px;flex-wrap:wrap}
+.tiegraph.tg-narrow .tg-row{margin:0}
+.tiegraph.tg-narrow .tg-dates input[type=range]{width:64px}
+.tiegraph.tg-narrow .tg-lab{width:auto}
+.tiegraph.tg-narrow .tg-conf select{width:auto;max-width:170px;font-size:12px;padding:1px 4px}
+.tiegraph.tg-narrow .tg-find input[type=search]{width:140px;flex:none;font-size:12px;padding:1px 6px}
+.tiegraph.tg-narrow .tg-find>.tg-small:empty{display:none}
+.tiegraph.tg-narrow .tg-canvas{height:var(--tg-graph-height,460px)}
+.tiegraph.tg-narrow .tg-details,.tiegraph.tg-narrow .tg-path{padding:8px 10px}
 """
 
 SCRIPT = r"""
-const root = (document.currentScript && document.currentScript.closest(".tiegraph"))
-  || document.getElementById(ROOT_ID);
 const part = (role) => root.querySelector('[data-role="' + role + '"]');
 const data = JSON.parse(part("data").textContent);
+// ---- narrow figures (render --compact, or under 720 px wide): toolbar above, types in a menu
+const menu = part("types-menu");
+let narrow = null;
+function layoutMode() {
+  const n = root.classList.contains("tg-compact") || root.clientWidth < 720;
+  if (n === narrow) return false;
+  narrow = n;
+  root.classList.toggle("tg-narrow", n);
+  menu.open = !n;
+  return true;
+}
+layoutMode();
 const el = (tag, cls, text) => {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -120,7 +163,11 @@ const el = (tag, cls, text) => {
 };
 const CONF = ["speculated", "assessed", "reported", "confirmed"];
 const nodeById = new Map(data.nodes.map((n) => [n.id, n]));
-const edgeById = new Map(data.edges.map((e) => [e.id, e]));
+// "one line per pair": one line sums every tie of an actor pair (a toggle; on by default in a tangle)
+const pairs = data.pairs || [];
+const pairById = new Map(pairs.map((e) => [e.id, e]));
+const allLines = data.edges.concat(pairs);
+const edgeById = new Map(allLines.map((e) => [e.id, e]));
 // every tie with its evidence; a drawn edge merges the ties of one pair, type, direction and style
 const ties = data.ties || data.edges;
 const tieById = new Map(ties.map((t) => [t.id, t]));
@@ -130,7 +177,7 @@ const typeName = (t) => String(t).replace(/_/g, " ");
 const when = (e) => e.start ? (e.end ? e.start + " – " + e.end : e.start) : "undated";
 
 // ---- filters: they act on ties; an edge is drawn while one of its ties passes
-const state = {types: new Set(data.legend.types.map((t) => t.type)), minRank: 0,
+const state = {types: new Set(data.legend.types.map((t) => t.type)), minRank: 0, bundled: !!data.meta.bundle,
                from: data.years ? data.years[0] : null, to: data.years ? data.years[1] : null};
 const degree = new Map();
 const shownCount = new Map(), shownWeight = new Map();
@@ -161,15 +208,18 @@ function edgeStyle(e, dim, strong) {
     color: {color: e.color, highlight: e.color, hover: e.color, opacity: dim ? 0.1 : 0.75},
     arrows: {to: {enabled: e.arrows === "to", scaleFactor: 0.55}}};
   if (e.smooth) s.smooth = e.smooth;
+  else if (pairById.has(e.id)) s.smooth = false;  // one line per pair: straight, as counted and printed
   return s;
 }
 const pathEdges = new Set(data.path ? data.path.edges : []);
+const onPathLine = (e) => pairById.has(e.id) ? e.lines.some((id) => pathEdges.has(id)) : pathEdges.has(e.id);
 const baseDim = (n) => onPath.size > 0 && !onPath.has(n.id);
 countShown();  // before the views exist, so that they start with the right members
 const nodes = new vis.DataSet(data.nodes.map((n) => nodeStyle(n, baseDim(n))));
-const edges = new vis.DataSet(data.edges.map((e) =>
-  edgeStyle(e, pathEdges.size > 0 && !pathEdges.has(e.id), pathEdges.has(e.id))));
-const edgeView = new vis.DataView(edges, {filter: (item) => (shownCount.get(item.id) || 0) > 0});
+const edges = new vis.DataSet(allLines.map((e) =>
+  edgeStyle(e, pathEdges.size > 0 && !onPathLine(e), onPathLine(e))));
+const edgeView = new vis.DataView(edges, {filter: (item) =>
+  (shownCount.get(item.id) || 0) > 0 && pairById.has(item.id) === state.bundled});
 const nodeView = new vis.DataView(nodes, {filter: (item) =>
   isolated.has(item.id) || onPath.has(item.id) || (degree.get(item.id) || 0) > 0});
 
@@ -256,9 +306,9 @@ function countShown() {
     if (!passes(t)) return;
     shown++;
     degree.set(t.from, (degree.get(t.from) || 0) + 1); degree.set(t.to, (degree.get(t.to) || 0) + 1);
-    const id = t.edge || t.id;
-    shownCount.set(id, (shownCount.get(id) || 0) + 1);
-    shownWeight.set(id, (shownWeight.get(id) || 0) + Math.max(0, +t.weight || 0));
+    [t.edge || t.id, t.pair].forEach((id) => { if (!id) return;
+      shownCount.set(id, (shownCount.get(id) || 0) + 1);
+      shownWeight.set(id, (shownWeight.get(id) || 0) + Math.max(0, +t.weight || 0)); });
   });
   return shown;
 }
@@ -270,7 +320,7 @@ function refresh(initial) {
     if (shownDetails) shownDetails();
   }
   part("status").textContent = "Showing " + shown + " of " + ties.length + " ties ("
-    + edgeView.length + " of " + data.edges.length + " lines) among "
+    + edgeView.length + " of " + (state.bundled ? pairs.length + " pair " : data.edges.length + " ") + "lines) among "
     + nodeView.length + " of " + data.nodes.length + " actors";
 }
 
@@ -309,6 +359,11 @@ function edgeCard(e, full) {
     notes.push(shown.length === members.length ? members.length + " ties"
       : shown.length + " of " + members.length + " ties shown (the others are filtered out)");
   if (e.polarity === "adversarial") notes.push("adversarial");
+  if (pairById.has(e.id)) {  // one line per pair: say what it sums
+    const kinds = new Map();
+    shown.forEach((t) => kinds.set(t.type, (kinds.get(t.type) || 0) + 1));
+    notes.push("all ties of the pair: " + [...kinds].map(([k, n]) => typeName(k) + " ×" + n).join(", "));
+  }
   if (notes.length) box.append(el("div", "tg-small", notes.join(" · ")));
   const list = full ? shown : shown.slice(0, TIP_TIES);
   list.forEach((t) => box.append(tieCard(t, full)));
@@ -396,9 +451,9 @@ function restyle(focus) {
     ties.forEach((t) => { if ((t.from === focus || t.to === focus) && passes(t)) { near.add(t.from); near.add(t.to); } });
   }
   push(nodes, data.nodes.map((n) => nodeStyle(n, focus ? !near.has(n.id) : baseDim(n))));
-  push(edges, data.edges.map((e) => focus
+  push(edges, allLines.map((e) => focus
     ? edgeStyle(e, !(e.from === focus || e.to === focus), false)
-    : edgeStyle(e, pathEdges.size > 0 && !pathEdges.has(e.id), pathEdges.has(e.id))));
+    : edgeStyle(e, pathEdges.size > 0 && !onPathLine(e), onPathLine(e))));
 }
 function find() {
   const n = match(findIn.value);
@@ -413,10 +468,49 @@ function find() {
 findIn.addEventListener("change", find);
 findIn.addEventListener("keydown", (ev) => { if (ev.key === "Enter") find(); });
 part("clear").addEventListener("click", () => { findIn.value = ""; hook.focused = null; part("find-out").textContent = "";
-  network.unselectAll(); restyle(null); network.fit(); });
+  network.unselectAll(); restyle(null); fitView(); });
+const bundleBox = part("bundle");
+bundleBox.checked = state.bundled;
+if (!pairs.length) bundleBox.disabled = true;
+bundleBox.addEventListener("change", () => { state.bundled = bundleBox.checked; refresh(); });
 part("physics").addEventListener("change", (ev) => network.setOptions({physics: {enabled: ev.target.checked}}));
-part("fit").addEventListener("click", () => { network.fit({animation: false});
-  network.moveTo({scale: network.getScale() * 0.9, animation: false}); });
+// labels stay at least 11 px on screen when the figure is small or zoomed out (not on big graphs,
+// whose labels appear only when zoomed in)
+const baseFont = options.nodes.font.size, edgeFont = options.edges.font.size;
+let fontNow = baseFont;
+function labelFloor() {
+  if (data.nodes.length > 800) return;
+  const want = Math.min(40, Math.max(baseFont, Math.ceil(11.5 / network.getScale())));
+  if (want !== fontNow) {  // line counts (×N) stay at least 9 px
+    fontNow = want;
+    network.setOptions({nodes: {font: {size: want}},
+                        edges: {font: {size: Math.max(edgeFont, Math.ceil(9 / network.getScale()))}}});
+  }
+}
+function fitView() {
+  network.fit({animation: false});
+  network.moveTo({scale: network.getScale() * 0.9, animation: false});  // room for labels at the edges
+  labelFloor();
+  // then fit the drawing with its labels (twice: the label size follows the scale)
+  const ids = nodeView.getIds(), c = part("canvas");
+  if (!ids.length || data.nodes.length > 800 || !c.clientWidth) return;
+  for (let i = 0; i < 2; i++) {
+    network.redraw();
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    ids.forEach((id) => { const b = network.getBoundingBox(id);
+      x0 = Math.min(x0, b.left); y0 = Math.min(y0, b.top); x1 = Math.max(x1, b.right); y1 = Math.max(y1, b.bottom); });
+    // 24 px kept free at the top for the status line
+    const scale = Math.min(c.clientWidth / (x1 - x0 + 16 / network.getScale()),
+                           (c.clientHeight - 24) / (y1 - y0 + 16 / network.getScale()), 1.5);
+    network.moveTo({position: {x: (x0 + x1) / 2, y: (y0 + y1) / 2 - 12 / scale}, scale: scale,
+                    animation: false});
+    labelFloor();
+  }
+}
+network.on("zoom", labelFloor);
+part("fit").addEventListener("click", fitView);
+if (typeof ResizeObserver !== "undefined")
+  new ResizeObserver(() => { if (layoutMode()) { network.redraw(); fitView(); } }).observe(root);
 
 // ---- a path, when one was asked for
 if (data.path) {
@@ -440,7 +534,48 @@ if (data.path) {
   (data.path.alternatives || []).forEach((alt) => box.append(el("div", "tg-small", "Alternative: " + alt)));
 }
 refresh(true);
-network.fit({animation: false});
-network.moveTo({scale: network.getScale() * 0.9, animation: false});  // room for labels at the edges
+fitView();
 requestAnimationFrame(() => network.redraw());
 """
+
+#: Runs once per page (a fragment's runtime): the vis-network bundle and the explorer, as
+#: ``window.tiegraph.draw(root)``; then draws every figure that registered before it came.
+_RUNTIME = r"""(function () {
+var ns = window.tiegraph;
+if (!ns || typeof ns !== "object" || !Array.isArray(ns.q)) ns = window.tiegraph = {q: []};
+if (!ns.draw) {
+var module = {exports: {}}, exports = module.exports, define = undefined, regeneratorRuntime;
+@@VIS@@
+var vis = module.exports;
+var drawOne = function (root, vis) {
+@@SCRIPT@@
+};
+ns.version = "@@VERSION@@";
+ns.draw = function (root) {
+  if (!root || root.getAttribute("data-tg-started")) return;
+  root.setAttribute("data-tg-started", "1");
+  try { drawOne(root, vis); } catch (err) { console.error("tiegraph: " + (root.id || "figure"), err); }
+};
+}
+ns.q.splice(0).forEach(function (r) { ns.draw(r); });
+})();"""
+
+#: Every fragment's own script: register the figure, drawn now or when the runtime arrives.
+BOOT = r"""(function () {
+var root = document.getElementById(@@ID@@);
+var ns = window.tiegraph;
+if (!ns || typeof ns !== "object" || !Array.isArray(ns.q)) ns = window.tiegraph = {q: []};
+if (ns.draw) ns.draw(root); else ns.q.push(root);
+})();"""
+
+
+@functools.lru_cache(maxsize=1)
+def runtime_script():
+    """Return the page runtime (vis-network and the explorer) as one script's text.
+
+    It defines one global, ``window.tiegraph`` (``q``: figures waiting for
+    the runtime, ``draw(root)``), and does nothing more when a runtime already
+    ran on the page, so any number of fragments may carry it.
+    """
+    return (_RUNTIME.replace("@@VERSION@@", VIS_VERSION).replace("@@SCRIPT@@", SCRIPT)
+            .replace("@@VIS@@", vis_bundle()))

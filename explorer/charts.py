@@ -42,7 +42,12 @@ def timeline_chart(rows, metric, path, *, title=None):
     ax.grid(True, alpha=0.3)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
     fig.tight_layout()
-    metadata = {"Software": None} if str(path).lower().endswith(".png") else {"Date": None}
-    fig.savefig(path, metadata=metadata)
-    plt.close(fig)
+    fmt = "png" if str(path).lower().endswith(".png") else "svg"
+    metadata = {"Software": None} if fmt == "png" else {"Date": None}
+    from graph.files import atomic_path
+    try:
+        with atomic_path(path) as tmp:  # the temp name ends in .tmp: the format is said
+            fig.savefig(tmp, format=fmt, metadata=metadata)
+    finally:
+        plt.close(fig)
     return path

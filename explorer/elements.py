@@ -8,10 +8,11 @@ HTML writer only serialises it.
 import math
 
 from graph.layout import spread_positions
+from graph.palette import OTHER_COLOR, PLAIN_COLOR, class_colors
 from graph.schema import ADVERSARIAL_TYPES, CONFIDENCE_RANK, TIE_TYPES
 
-__all__ = ["TYPE_COLORS", "COMMUNITY_COLORS", "type_color", "type_label", "vis_elements",
-           "merge_ties", "legend_entries", "date_range", "path_overlay"]
+__all__ = ["TYPE_COLORS", "type_color", "type_label", "vis_elements",
+           "merge_ties", "pair_lines", "BUNDLE_ABOVE", "legend_entries", "date_range", "path_overlay"]
 
 #: Edge colour per tie type. Hue families tell the kind of tie at a glance:
 #: blues/purples military, greens economic, neutral diplomatic, and warning
@@ -34,13 +35,16 @@ TYPE_COLORS = {
 #: Colours for types outside the vocabulary (imported data), in order of first appearance.
 FALLBACK_COLORS = ("#5c6bc0", "#00897b", "#8d6e63", "#c0ca33", "#6d4c41", "#546e7a")
 
-#: Node fill per community (or group), largest first; no reds or oranges, which mean "adversarial".
-COMMUNITY_COLORS = ("#4e79a7", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#9c755f",
-                    "#86bcb6", "#d4a6c8", "#8cd17d", "#a0cbe8")
-OTHER_COLOR = "#bab0ac"
-PLAIN_COLOR = "#6e7f99"
+#: Node fills come from :mod:`graph.palette`: a group's colour is a function of its name, and a
+#: bloc takes the colour of its largest member's group, so they are the same in every figure.
 
 MIN_SIZE, MAX_SIZE = 8, 30
+
+#: The page starts in "one line per pair" view when some actor pair has more lines than this.
+BUNDLE_ABOVE = 3
+
+#: Drawings with more lines than this (the page's large-graph settings) get no pair lines.
+PAIRS_UP_TO = 2500
 
 #: A drawing smaller than this (pixels) is spread to fill it: about the page's graph area.
 FILL = (1000, 640)
@@ -117,17 +121,6 @@ def _sizes(scores, nodes):
     return out
 
 
-def _class_colors(classes):
-    """Colour per class value: classes ordered by size (then value) take palette colours."""
-    counts = {}
-    for c in classes.values():
-        if c is not None and c != "":
-            counts[c] = counts.get(c, 0) + 1
-    ranked = sorted(counts, key=lambda c: (-counts[c], str(c)))
-    return {c: (COMMUNITY_COLORS[i] if i < len(COMMUNITY_COLORS) else OTHER_COLOR)
-            for i, c in enumerate(ranked)}
-
-
 def date_range(G):
     """Return ``(first day, last day)`` covered by the ties of ``G``, or ``(None, None)``.
 
@@ -169,7 +162,8 @@ def _curves(edges):
                            "roundness": roundness}
 
 
-def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, spread=True):
+def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, spread=True,
+                 blocs=False):
     """Return the nodes and edges to draw, as sorted lists of plain dicts.
 
     Parameters
@@ -181,8 +175,13 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
     scores : dict, optional
         ``{actor: float}``; node size grows with the score (area-proportional).
     classes : dict, optional
-        ``{actor: community index or group}``; node colour by class, the
-        largest class first in the palette. ``None`` colours every node alike.
+        ``{actor: community index or group}``; node colour by class
+        (:func:`graph.palette.class_colors`): a group name has its own colour;
+        ``None`` colours every node alike.
+    blocs : bool
+        The classes are blocs (communities), not group names: each bloc takes
+        the colour of the group of its largest member (by ``scores``, else by
+        number of ties), so the same actors look the same in every figure.
     lone_class : bool
         Treat a class of one actor as no class (grey, ``cls`` = ``None``): a
         Louvain community of one is an actor with no cooperative tie.
@@ -205,6 +204,8 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
         what is drawn: the ties of one pair that share type, direction, line
         style and polarity merged into one (see :func:`merge_ties`), with
         ``smooth`` curves keeping the remaining parallel edges apart.
+        ``pairs`` holds one line per actor pair (:func:`pair_lines`; empty
+        above :data:`PAIRS_UP_TO` edges).
 
     Examples
     --------
@@ -231,7 +232,13 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
         for c in classes.values():
             sizes_of[c] = sizes_of.get(c, 0) + 1
         classes = {v: (c if sizes_of[c] > 1 else None) for v, c in classes.items()}
-    palette = _class_colors(classes) if classes is not None else {}
+    palette = {}
+    if classes is not None and blocs:
+        groups = {v: _text(G.nodes[v].get("group")) for v in nodes_sorted}
+        weight = scores if scores else {v: G.degree(v) for v in nodes_sorted}
+        palette = class_colors(classes, groups=groups, scores=weight)
+    elif classes is not None:
+        palette = class_colors({v: (c if c is None else _text(c)) for v, c in classes.items()})
     extra = sorted({d.get("type") for _, _, d in G.edges(data=True)} - set(TIE_TYPES), key=str)
     labels = {v: _text(G.nodes[v].get("name")) or str(v) for v in nodes_sorted}
     if spread and positions:
@@ -252,7 +259,8 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
             "size": sizes[v],
             "score": round(_num(scores.get(v)), 6) if scores else None,
             "cls": cls if cls is None or isinstance(cls, int) else _text(cls),
-            "color": PLAIN_COLOR if classes is None else palette.get(cls, OTHER_COLOR),
+            "color": PLAIN_COLOR if classes is None else palette.get(
+                cls if blocs or cls is None else _text(cls), OTHER_COLOR),
         })
     ties = []
     for s, t, key, d in sorted(G.edges(keys=True, data=True), key=lambda e: str(e[2])):
@@ -287,7 +295,58 @@ def vis_elements(G, *, positions, scores=None, classes=None, lone_class=False, s
         })
     edges = merge_ties(ties, extra)
     _curves(edges)
-    return {"nodes": nodes, "edges": edges, "ties": ties}
+    # one line per pair is for a readable core; a big graph's page draws straight lines without it
+    pairs = pair_lines(edges, ties) if len(edges) <= PAIRS_UP_TO else []
+    return {"nodes": nodes, "edges": edges, "ties": ties, "pairs": pairs}
+
+
+def pair_lines(edges, ties):
+    """Return one line per actor pair (the "one line per pair" view), sorted by id.
+
+    Each pair line sums every tie between the two actors, whatever their type
+    or direction: ``weight`` (and ``width`` from it), ``count`` of ties,
+    ``color`` and ``type`` of its dominant type (the most total weight, then
+    the most ties, then the vocabulary's order), ``types`` (``[type, ties]``
+    by weight), ``lines`` (the drawn edges it stands for) and ``ties``;
+    ``dashes`` when every tie is below ``reported``. Each tie gets a ``pair``
+    key naming its pair line (``ties`` is modified in place).
+
+    Examples
+    --------
+    >>> mk = lambda i, s, t, ty, w=1.0: {"id": i, "from": s, "to": t, "type": ty, "directed": False,
+    ...     "dashes": False, "polarity": "cooperative", "weight": w, "start_date": ""}
+    >>> ties = [mk("t1", "B", "A", "trade"), mk("t2", "A", "B", "energy", 3.0), mk("t3", "A", "C", "trade")]
+    >>> [(p["id"], p["count"], p["weight"], p["type"], p["lines"]) for p in pair_lines(merge_ties(ties), ties)]
+    [('A=B', 2, 4.0, 'energy', ['A~B energy', 'A~B trade']), ('A=C', 1, 1.0, 'trade', ['A~C trade'])]
+    >>> ties[0]["pair"]
+    'A=B'
+    """
+    color = {e["type"]: e["color"] for e in edges}
+    order = {t: i for i, t in enumerate(TIE_TYPES)}
+    groups = {}
+    for e in edges:
+        a, b = sorted((e["from"], e["to"]))
+        groups.setdefault((a, b), []).append(e)
+    by_id = {t["id"]: t for t in ties}
+    out = []
+    for (a, b), lines in sorted(groups.items()):
+        name = f"{a}={b}"
+        members = sorted((by_id[i] for e in lines for i in e["ties"] if i in by_id),
+                         key=lambda t: (t.get("start_date") or "", t["id"]))
+        for t in members:
+            t["pair"] = name
+        weight, count = {}, {}
+        for t in members:
+            weight[t["type"]] = weight.get(t["type"], 0.0) + t["weight"]
+            count[t["type"]] = count.get(t["type"], 0) + 1
+        types = sorted(weight, key=lambda ty: (-weight[ty], -count[ty], order.get(ty, len(order)), ty))
+        total = round(sum(weight.values()), 6)
+        out.append({"id": name, "from": a, "to": b, "type": types[0], "color": color[types[0]],
+                    "types": [[ty, count[ty]] for ty in types], "count": len(members), "weight": total,
+                    "width": _width(total), "dashes": all(t["dashes"] for t in members), "arrows": "",
+                    "directed": False, "polarity": "", "smooth": None,
+                    "lines": sorted(e["id"] for e in lines), "ties": [t["id"] for t in members]})
+    return out
 
 
 def _edge_key(tie):

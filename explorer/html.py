@@ -18,8 +18,9 @@ import json
 import re
 from pathlib import Path
 
-from .assets import CSS, SCRIPT, vis_bundle
-from .elements import date_range, legend_entries
+from .assets import BOOT, CSS, runtime_script
+from .elements import BUNDLE_ABOVE, date_range, legend_entries
+from .image import dashed_words, render_svg
 
 __all__ = ["BIG", "vis_options", "build_page", "render_html", "write_html", "safe_json",
            "valid_element_id"]
@@ -146,10 +147,18 @@ def build_page(G, elements, *, title="Ties", filters_text="", metric=None, color
     years = [int(first[:4]), int(last[:4])] if first and last else None
     class_word = {"community": "Bloc", "group": "Group"}.get(color_by, "")
     ties = elements.get("ties", elements["edges"])
+    pairs = elements.get("pairs", [])
+    lines_per_pair = {}
+    for e in elements["edges"]:
+        key = tuple(sorted((e["from"], e["to"])))
+        lines_per_pair[key] = lines_per_pair.get(key, 0) + 1
+    # a path is drawn on its own ties, so a page with one opens with every line
+    bundle = bool(pairs) and not path and max(lines_per_pair.values(), default=0) > BUNDLE_ABOVE
     return {
         "nodes": elements["nodes"],
         "edges": elements["edges"],
         "ties": ties,
+        "pairs": pairs,
         "legend": legend_entries(elements),
         "years": years,
         "options": vis_options(len(elements["nodes"]), len(elements["edges"])),
@@ -157,9 +166,10 @@ def build_page(G, elements, *, title="Ties", filters_text="", metric=None, color
         "meta": {"title": str(title), "filters": filters_text or "", "notes": notes_text or "",
                  "first": first, "last": last,
                  "n_actors": len(elements["nodes"]), "n_ties": len(ties),
-                 "n_edges": len(elements["edges"]),
+                 "n_edges": len(elements["edges"]), "n_pairs": len(pairs), "bundle": bundle,
                  "metric": metric, "metric_label": METRIC_LABELS.get(metric, metric or ""),
-                 "color_by": color_by, "class_word": class_word, "polarity": polarity},
+                 "color_by": color_by, "class_word": class_word, "polarity": polarity,
+                 "n_proposed": sum(1 for _, _, d in G.edges(data=True) if d.get("status") == "proposed")},
     }
 
 
@@ -191,15 +201,23 @@ _CONFIDENCE_CHOICES = (("0", "Any (speculated or better)"), ("1", "Assessed or b
                        ("2", "Reported or better"), ("3", "Confirmed only"))
 
 
-def render_html(page, *, fragment=False, element_id=None):
+def render_html(page, *, fragment=False, element_id=None, runtime=True, compact=False, graph_height=None):
     """Return the page (or, with ``fragment=True``, an embeddable snippet) as a string.
 
-    The fragment is one ``<div class="tiegraph" id=…>`` holding its own
-    style, data and script; its id is derived from the content (or
-    ``element_id``), and its script defines no globals, so several different
-    fragments can share a page. The full page wraps the same fragment in a
-    doctype'd document with a Content-Security-Policy that forbids every
-    network request.
+    The fragment is one ``<div class="tiegraph" id=…>`` holding its data, a
+    static SVG drawing of the same view for print (:func:`explorer.image.render_svg`,
+    shown instead of the canvas under ``@media print``) and a small script
+    that registers the figure on the page's one global, ``window.tiegraph``.
+    With ``runtime=True`` (the default) it also carries the runtime (style,
+    vis-network and the explorer script), which draws every figure of the page
+    that registered before or after it; ``runtime=False`` leaves it out, for
+    pages whose other fragment carries it (in any order). Its id is derived
+    from the content (or ``element_id``). The full page wraps the same
+    fragment in a doctype'd document with a Content-Security-Policy that
+    forbids every network request.
+
+    ``compact=True`` puts the controls in a slim toolbar above the graph
+    (as happens anyway when the figure is narrower than 720 px).
 
     Raises
     ------
@@ -213,6 +231,9 @@ def render_html(page, *, fragment=False, element_id=None):
     >>> frag = render_html(page, fragment=True, element_id="fig1")
     >>> frag.startswith('<div class="tiegraph" id="fig1"'), "<html" in frag, "&lt;T&gt;" in frag
     (True, False, True)
+    >>> lean = render_html(page, fragment=True, element_id="fig1", runtime=False)
+    >>> "vis.Network" in frag, "vis.Network" in lean, len(lean) < len(frag) // 10
+    (True, False, True)
     """
     payload = safe_json(page)
     if element_id is None:
@@ -225,53 +246,69 @@ def render_html(page, *, fragment=False, element_id=None):
     rid = element_id
     conf = "".join(f'<option value="{v}">{esc(t)}</option>' for v, t in _CONFIDENCE_CHOICES)
     notes = "".join(f'<div>{esc(n)}</div>' for n in _legend_notes(meta))
+    dash_words = dashed_words(meta)
     header = " · ".join(esc(p) for p in _header_line(meta))
-    body = f"""<div class="tiegraph" id="{rid}">
-<style>{CSS}</style>
-<div class="tg-head"><h2 class="tg-title">{esc(meta['title'])}</h2><div class="tg-sub">{header}</div></div>
+    big = meta["n_actors"] > BIG["nodes"] or meta["n_edges"] > BIG["edges"]
+    svg = render_svg(page, legend="below", label_size=16, max_labels=150 if big else None,
+                     halo=False)
+    style = f"<style>{CSS}</style>\n" if runtime else ""
+    waiting = "" if runtime else ("Waiting for the tiegraph runtime: a figure written without "
+                                  "--no-runtime must be on this page.")
+    script = (runtime_script() + "\n" if runtime else "") + BOOT.replace("@@ID@@", json.dumps(rid))
+    cls = "tiegraph tg-compact" if compact else "tiegraph"
+    body = f"""<div class="{cls}" id="{rid}">
+{style}<div class="tg-head"><h2 class="tg-title">{esc(meta['title'])}</h2><div class="tg-sub">{header}</div></div>
 <div class="tg-main">
-<div class="tg-panel">
+<div class="tg-panel" data-role="panel">
+<details class="tg-menu" data-role="types-menu" open><summary>Tie types</summary>
+<div class="tg-menu-body">
 <h4>Tie types (edge colour)</h4>
 <div data-role="types"></div>
 <div class="tg-row"><button type="button" data-role="all">All</button><button type="button" data-role="none">None</button></div>
-<div data-role="dates">
-<h4>Dates</h4>
-<div class="tg-row"><span class="tg-small" style="width:34px">From</span><input type="range" data-role="from" aria-label="From year"><b data-role="from-out"></b></div>
-<div class="tg-row"><span class="tg-small" style="width:34px">To</span><input type="range" data-role="to" aria-label="To year"><b data-role="to-out"></b></div>
 </div>
+</details>
+<div class="tg-group tg-dates" data-role="dates">
+<h4>Dates</h4>
+<div class="tg-row"><span class="tg-small tg-lab">From</span><input type="range" data-role="from" aria-label="From year"><b data-role="from-out"></b></div>
+<div class="tg-row"><span class="tg-small tg-lab">To</span><input type="range" data-role="to" aria-label="To year"><b data-role="to-out"></b></div>
+</div>
+<div class="tg-group tg-conf">
 <h4>Confidence</h4>
 <select data-role="conf" aria-label="Minimum confidence">{conf}</select>
-<h4>Find an actor</h4>
-<input type="search" data-role="find" list="{rid}-actors" placeholder="Name, id or alias" aria-label="Find an actor">
-<datalist id="{rid}-actors" data-role="actors"></datalist>
-<div class="tg-row"><button type="button" data-role="clear">Clear</button><span class="tg-small" data-role="find-out"></span></div>
-<h4>View</h4>
-<div class="tg-row"><label><input type="checkbox" data-role="physics"> Physics (let it move)</label><button type="button" data-role="fit">Fit</button></div>
 </div>
-<div class="tg-stage"><div class="tg-canvas" data-role="canvas"></div><div class="tg-status" data-role="status"></div>
+<div class="tg-group tg-find">
+<h4>Find an actor</h4>
+<div class="tg-row"><input type="search" data-role="find" list="{rid}-actors" placeholder="Find: name, id or alias" aria-label="Find an actor"><button type="button" data-role="clear">Clear</button></div>
+<datalist id="{rid}-actors" data-role="actors"></datalist>
+<span class="tg-small" data-role="find-out"></span>
+</div>
+<div class="tg-group tg-view">
+<h4>View</h4>
+<div class="tg-row"><label title="One line per actor pair: width by the pair's total weight, colour by its main type; click it for every tie"><input type="checkbox" data-role="bundle"> One line per pair</label></div>
+<div class="tg-row"><label><input type="checkbox" data-role="physics"> Physics<span class="tg-long"> (let it move)</span></label><button type="button" data-role="fit">Fit</button></div>
+</div>
+</div>
+<div class="tg-stage"><div class="tg-canvas" data-role="canvas"></div><div class="tg-status" data-role="status">{waiting}</div>
 <div class="tg-legend" data-role="legend">
 <div>
-<div class="tg-row tg-wrap"><span class="tg-item"><span class="tg-line" style="border-top-color:#59636e"></span>confirmed or reported</span><span class="tg-item"><span class="tg-line tg-dash" style="border-top-color:#59636e"></span>assessed or speculated</span><span class="tg-item">&rarr; directed</span><span class="tg-item">width = tie weight</span></div>
+<div class="tg-row tg-wrap"><span class="tg-item"><span class="tg-line" style="border-top-color:#59636e"></span>confirmed or reported</span><span class="tg-item"><span class="tg-line tg-dash" style="border-top-color:#59636e"></span>{dash_words}</span><span class="tg-item">&rarr; directed</span><span class="tg-item">width = tie weight</span></div>
 {notes}
 </div>
 <div data-role="classes"></div>
 </div>
 <div class="tg-tip" data-role="tip" hidden></div></div>
 </div>
+<div class="tg-print" data-role="print">
+{svg}</div>
 <div class="tg-path" data-role="path" hidden></div>
 <div class="tg-details" data-role="details"><span class="tg-small">Click an actor or a tie to see its evidence; hover for a summary.</span></div>
 <script type="application/json" data-role="data">{payload}</script>
-<script>(function () {{
-var ROOT_ID = {json.dumps(rid)};
-var module = {{exports: {{}}}}, exports = module.exports, define = undefined;
-{vis_bundle()}
-var vis = module.exports;
-{SCRIPT}
-}})();</script>
+<script>{script}</script>
 </div>
 """
     if fragment:
         return body
+    height = f"{int(graph_height)}px" if graph_height else "max(560px,min(78vh,900px))"
     csp = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
            "img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
     return f"""<!DOCTYPE html>
@@ -282,7 +319,7 @@ var vis = module.exports;
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="tiegraph">
 <title>{esc(meta['title'])}</title>
-<style>body{{margin:16px;background:#f3f4f6}}.tiegraph{{--tg-graph-height:max(560px,min(78vh,900px))}}</style>
+<style>body{{margin:16px;background:#f3f4f6}}.tiegraph{{--tg-graph-height:{height}}}@media print{{body{{margin:0;background:#fff}}}}</style>
 </head>
 <body>
 {body}</body>
@@ -290,7 +327,8 @@ var vis = module.exports;
 """
 
 
-def write_html(page, path, *, fragment=False, element_id=None):
+def write_html(page, path, *, fragment=False, element_id=None, runtime=True, compact=False):
     """Write :func:`render_html` to ``path`` atomically, as UTF-8 with ``\\n`` line ends; return the path."""
     from graph.files import write_atomic
-    return write_atomic(Path(path), render_html(page, fragment=fragment, element_id=element_id))
+    return write_atomic(Path(path), render_html(page, fragment=fragment, element_id=element_id,
+                                                runtime=runtime, compact=compact))

@@ -10,16 +10,48 @@ import html
 import math
 from pathlib import Path
 
-__all__ = ["render_svg", "write_image"]
+__all__ = ["render_svg", "write_image", "drawn_lines", "dashed_words"]
 
 _FONT = "Helvetica, Arial, sans-serif"
 
 
-def _bounds(page, pad):
-    xs = [n["x"] for n in page["nodes"]] or [0]
-    ys = [n["y"] for n in page["nodes"]] or [0]
-    r = max((n["size"] for n in page["nodes"]), default=10)
-    return min(xs) - r - pad, min(ys) - r - pad, max(xs) + r + pad, max(ys) + r + pad
+
+def dashed_words(meta):
+    """What a dashed line means in this figure's legend (proposed candidates only when there are some).
+
+    Examples
+    --------
+    >>> dashed_words({"n_proposed": 0}), dashed_words({"n_proposed": 2})
+    ('assessed or speculated', 'assessed, speculated or proposed (not yet reviewed)')
+    """
+    if meta.get("n_proposed"):
+        return "assessed, speculated or proposed (not yet reviewed)"
+    return "assessed or speculated"
+
+def _bounds(page, pad, label_size=13):
+    """The drawing's box: discs, and labels (centred under their disc, about 0.55 em a character)."""
+    nodes = page["nodes"]
+    r = max((n["size"] for n in nodes), default=10)
+    half = {n["id"]: max(r, 0.3 * label_size * len(str(n.get("label", "")))) for n in nodes}
+    x0 = min((n["x"] - half[n["id"]] for n in nodes), default=-r)
+    x1 = max((n["x"] + half[n["id"]] for n in nodes), default=r)
+    ys = [n["y"] for n in nodes] or [0]
+    return x0 - pad, min(ys) - r - pad, x1 + pad, max(ys) + r + pad
+
+
+def drawn_lines(page):
+    """The lines the page starts with: one per actor pair when it opens in that view, else every line.
+
+    Examples
+    --------
+    >>> drawn_lines({"edges": ["e"], "pairs": ["p"], "meta": {"bundle": True}})
+    ['p']
+    >>> drawn_lines({"edges": ["e"], "meta": {}})
+    ['e']
+    """
+    if page["meta"].get("bundle") and page.get("pairs"):
+        return page["pairs"]
+    return page["edges"]
 
 
 def _curve_ctrl(e, a, b):
@@ -34,8 +66,16 @@ def _curve_ctrl(e, a, b):
     return ((x1 + x2) / 2 - dy * r, (y1 + y2) / 2 + dx * r)
 
 
-def render_svg(page, *, legend=True):
+def render_svg(page, *, legend=True, label_size=13, max_labels=None, halo=True):
     """Return the view as an SVG document (text from the data is escaped).
+
+    ``legend`` is ``True`` (a column on the left), ``"below"`` (columns under
+    the drawing, for a figure printed in a text column) or ``False``.
+    ``max_labels`` labels only that many actors, the largest (the print
+    drawing of a big graph, whose page shows labels only when zoomed in).
+    ``halo=False`` sets labels on a soft white box rather than a white
+    stroke, so that a PDF holds each label once (a stroked halo is a second
+    copy of the text).
 
     Examples
     --------
@@ -48,13 +88,17 @@ def render_svg(page, *, legend=True):
     (True, True, False)
     """
     esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
-    x0, y0, x1, y1 = _bounds(page, 40)
+    x0, y0, x1, y1 = _bounds(page, 24, label_size)
     width, height = x1 - x0, y1 - y0
-    side = 250 if legend else 0
+    side = 250 if legend is True else 0
     head = 72 if page["meta"].get("notes") else 56  # a second caption line says what was left out
     pos = {n["id"]: (n["x"] - x0 + side, n["y"] - y0 + head) for n in page["nodes"]}
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + side:.0f}" height="{height + head:.0f}" '
-           f'viewBox="0 0 {width + side:.0f} {height + head:.0f}" font-family="{_FONT}">',
+    radius = {n["id"]: n["size"] for n in page["nodes"]}
+    below, foot = ([], 0)
+    if legend == "below":
+        below, foot = _legend_below(page, html.escape, head + height, width)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + side:.0f}" height="{height + head + foot:.0f}" '
+           f'viewBox="0 0 {width + side:.0f} {height + head + foot:.0f}" font-family="{_FONT}">',
            '<rect width="100%" height="100%" fill="#ffffff"/>']
     meta = page["meta"]
     sub = []
@@ -69,11 +113,11 @@ def render_svg(page, *, legend=True):
     on_path = set((page.get("path") or {}).get("edges", []))
     dim = bool(on_path)
     out.append('<g fill="none" stroke-linecap="round">')
-    for e in page["edges"]:
+    for e in drawn_lines(page):
         if e["from"] not in pos or e["to"] not in pos:
             continue
         a, b = pos[e["from"]], pos[e["to"]]
-        strong = e["id"] in on_path
+        strong = e["id"] in on_path or any(x in on_path for x in e.get("lines", ()))
         opacity = 0.9 if strong or not dim else 0.15
         w = max(4, e["width"] * 1.8) if strong else e["width"]
         dash = ' stroke-dasharray="7 5"' if e["dashes"] else ""
@@ -85,7 +129,7 @@ def render_svg(page, *, legend=True):
         out.append(f'<path d="{d}" stroke="{esc(e["color"])}" stroke-width="{w:g}" '
                    f'stroke-opacity="{opacity}"{dash}/>')
         if e["arrows"] == "to":
-            out.append(_arrow(e, a, b, ctrl, w, opacity, page))
+            out.append(_arrow(e, a, b, ctrl, w, opacity, radius[e["to"]]))
     out.append("</g>")
     path_nodes = set((page.get("path") or {}).get("nodes", []))
     for n in page["nodes"]:
@@ -95,19 +139,29 @@ def render_svg(page, *, legend=True):
         sw = 3 if n["id"] in path_nodes else 1.5
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{n["size"]:g}" fill="{esc(n["color"])}" '
                    f'fill-opacity="{0.35 if faded else 1}" stroke="{stroke}" stroke-width="{sw}"/>')
-    for n in page["nodes"]:
+    labelled = page["nodes"]
+    if max_labels is not None and len(labelled) > max_labels:
+        labelled = sorted(labelled, key=lambda n: (-n["size"], n["id"]))[:max_labels]
+    for n in labelled:
         x, y = pos[n["id"]]
-        out.append(f'<text x="{x:.1f}" y="{y + n["size"] + 14:.1f}" font-size="13" text-anchor="middle" '
-                   f'fill="#1f2328" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-                   f'{esc(n["label"])}</text>')
-    if legend:
+        base = y + n["size"] + label_size + 1
+        if halo:
+            paint = 'stroke="#ffffff" stroke-width="3" paint-order="stroke"'
+        else:  # a soft box behind the label instead of a stroked halo: each label is one text run in a PDF
+            w = 0.56 * label_size * len(n["label"]) + 6
+            out.append(f'<rect x="{x - w / 2:.1f}" y="{base - label_size:.1f}" width="{w:.1f}" '
+                       f'height="{label_size * 1.3:.1f}" rx="3" fill="#ffffff" fill-opacity="0.8"/>')
+            paint = 'data-label="1"'
+        out.append(f'<text x="{x:.1f}" y="{base:.1f}" font-size="{label_size:g}" '
+                   f'text-anchor="middle" fill="#1f2328" {paint}>{esc(n["label"])}</text>')
+    if legend is True:
         out += _svg_legend(page, esc, head)
+    out += below
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _arrow(e, a, b, ctrl, w, opacity, page):
-    size = {n["id"]: n["size"] for n in page["nodes"]}[e["to"]]
+def _arrow(e, a, b, ctrl, w, opacity, size):
     fx, fy = ctrl if ctrl else a
     ang = math.atan2(b[1] - fy, b[0] - fx)
     tipx, tipy = b[0] - math.cos(ang) * (size + 2), b[1] - math.sin(ang) * (size + 2)
@@ -131,22 +185,22 @@ def _warn(t):
     return " (adversarial)" if t["adversarial"] == t["count"] else f" ({t['adversarial']} adversarial)"
 
 
-def _svg_legend(page, esc, top):
-    out = [f'<g font-size="12" fill="#1f2328" transform="translate(16,{top + 10})">']
-    y = 0
-    out.append(f'<text x="0" y="{y}" font-size="11" font-weight="bold" fill="#59636e">TIE TYPES</text>')
-    y += 18
+def _legend_blocks(page, esc, path=True):
+    """The legend as blocks of SVG lines, each ``(height, [elements at y from 0])``."""
+    blocks = []
+    out, y = [f'<text x="0" y="0" font-size="11" font-weight="bold" fill="#59636e">TIE TYPES</text>'], 18
     for t in page["legend"]["types"]:
         out.append(f'<line x1="0" y1="{y - 4}" x2="24" y2="{y - 4}" stroke="{esc(t["color"])}" stroke-width="3"/>')
         warn = _warn(t)
         out.append(f'<text x="32" y="{y}">{esc(t["label"])}{warn} — {t["count"]}</text>')
         y += 18
-    y += 8
+    blocks.append((y, out))
+    out, y = [], 0
     out.append(f'<line x1="0" y1="{y - 4}" x2="24" y2="{y - 4}" stroke="#59636e" stroke-width="2.5"/>'
                f'<text x="32" y="{y}">confirmed or reported</text>')
     y += 18
     out.append(f'<line x1="0" y1="{y - 4}" x2="24" y2="{y - 4}" stroke="#59636e" stroke-width="2.5" '
-               f'stroke-dasharray="6 4"/><text x="32" y="{y}">assessed or speculated</text>')
+               f'stroke-dasharray="6 4"/><text x="32" y="{y}">{esc(dashed_words(page["meta"]))}</text>')
     y += 18
     out.append(f'<text x="0" y="{y}">→  directed; width = tie weight</text>')
     y += 18
@@ -154,17 +208,51 @@ def _svg_legend(page, esc, top):
     if meta.get("metric"):
         out.append(f'<text x="0" y="{y}">Node size: {esc(meta["metric_label"])}</text>')
         y += 18
-    for i, c in enumerate(page["legend"]["classes"][:10]):
+    blocks.append((y, out))
+    out, y = [], 0
+    for c in page["legend"]["classes"][:10]:
         name = _class_name(c, meta)
         members = ", ".join(c["members"][:3]) + ("…" if c["count"] > 3 else "")
         out.append(f'<circle cx="6" cy="{y - 4}" r="6" fill="{esc(c["color"])}"/>'
                    f'<text x="18" y="{y}">{esc(name)}: {esc(members)}</text>')
         y += 18
-    if page.get("path"):
+    if path and page.get("path"):
         y += 8
         out.append(f'<text x="0" y="{y}" font-weight="bold">{esc(page["path"]["title"])}</text>')
+        y += 18
+    if out:
+        blocks.append((y, out))
+    return blocks
+
+
+def _svg_legend(page, esc, top):
+    """The legend in a column on the left (the image's layout)."""
+    out = [f'<g font-size="12" fill="#1f2328" transform="translate(16,{top + 10})">']
+    y = 0
+    for height, block in _legend_blocks(page, esc):
+        out.append(f'<g transform="translate(0,{y})">')
+        out += block
+        out.append("</g>")
+        y += height + 8
     out.append("</g>")
     return out
+
+
+def _legend_below(page, esc, top, width):
+    """The legend in columns under the drawing (print layout); return ``(elements, height)``."""
+    blocks = _legend_blocks(page, esc, path=False)
+    col = max(1.0, (width - 32) / max(1, len(blocks)))
+    out = [f'<g font-size="13" fill="#1f2328" transform="translate(16,{top + 18})">']
+    for i, (_, block) in enumerate(blocks):
+        out.append(f'<g transform="translate({i * col:.0f},0)">')
+        out += block
+        out.append("</g>")
+    height = max((h for h, _ in blocks), default=0)
+    if page.get("path"):  # the path's title across the whole width, under the columns
+        out.append(f'<text x="0" y="{height + 8}" font-weight="bold">{esc(page["path"]["title"])}</text>')
+        height += 26
+    out.append("</g>")
+    return out, height + 24
 
 
 def write_image(page, path):
@@ -180,8 +268,8 @@ def write_image(page, path):
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
-            f.write(render_svg(page))
+        from graph.files import write_atomic
+        write_atomic(path, render_svg(page))
         return path
     if suffix != ".png":
         raise ValueError(f"{path}: an image must be .png or .svg")
@@ -191,7 +279,9 @@ def write_image(page, path):
         raise RuntimeError("a PNG needs matplotlib (pip install 'tiegraph[plot]'); "
                            "or write an .svg, which needs nothing") from ex
     matplotlib.use("Agg")
-    _write_png(page, path)
+    from graph.files import atomic_path
+    with atomic_path(path) as tmp:  # savefig is told the format: the temp name ends in .tmp
+        _write_png(page, tmp)
     return path
 
 
@@ -213,12 +303,13 @@ def _write_png(page, path):
     # points per layout pixel (the axes keep an equal aspect, so take the tighter scale)
     px = min(bbox.width / (x1 - x0), bbox.height / (y1 - y0)) * 72 / fig.dpi
     pos = {n["id"]: (n["x"], n["y"]) for n in page["nodes"]}
+    radius = {n["id"]: n["size"] for n in page["nodes"]}
     on_path = set((page.get("path") or {}).get("edges", []))
     path_nodes = set((page.get("path") or {}).get("nodes", []))
     dim = bool(on_path)
-    for e in page["edges"]:
+    for e in drawn_lines(page):
         a, b = pos[e["from"]], pos[e["to"]]
-        strong = e["id"] in on_path
+        strong = e["id"] in on_path or any(x in on_path for x in e.get("lines", ()))
         w = max(4, e["width"] * 1.8) if strong else e["width"]
         sm = e.get("smooth")
         rad = 0.0 if not sm else (sm["roundness"] * (1 if sm["type"] == "curvedCW" else -1) * 2)
@@ -226,7 +317,7 @@ def _write_png(page, path):
                                 arrowstyle="-|>,head_length=4,head_width=2.5" if e["arrows"] == "to" else "-",
                                 color=e["color"], lw=w * px, alpha=0.9 if strong or not dim else 0.15,
                                 linestyle=(0, (5, 4)) if e["dashes"] else "-",
-                                shrinkA=0, shrinkB={n["id"]: n["size"] for n in page["nodes"]}[e["to"]] * px * 1.4)
+                                shrinkA=0, shrinkB=radius[e["to"]] * px * 1.4)
         ax.add_patch(patch)
     for n in page["nodes"]:
         faded = dim and n["id"] not in path_nodes

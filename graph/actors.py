@@ -3,7 +3,7 @@
 import difflib
 import unicodedata
 
-from .errors import UnknownActorError
+from .errors import AmbiguousActorError, UnknownActorError
 
 __all__ = ["normalize_name", "actor_index", "resolve_actor"]
 
@@ -57,6 +57,8 @@ def resolve_actor(actors, query, *, index=None):
     ------
     UnknownActorError
         If nothing matches; the message suggests the closest names.
+    AmbiguousActorError
+        If the name or alias belongs to two or more actors (an id always names one).
 
     Examples
     --------
@@ -64,6 +66,11 @@ def resolve_actor(actors, query, *, index=None):
     ...           {"id": "KOR", "name": "South Korea", "aliases": "ROK"}]
     >>> resolve_actor(actors, "dprk"), resolve_actor(actors, "SOUTH KOREA")
     ('PRK', 'KOR')
+    >>> resolve_actor(actors + [{"id": "ROK", "name": "Korea"}, {"id": "KORX", "name": "X", "aliases": "Korea"}],
+    ...               "korea")
+    Traceback (most recent call last):
+    ...
+    graph.errors.AmbiguousActorError: 'korea' names 2 actors: KORX, ROK; use the id of the one you mean
     >>> resolve_actor(actors, "Nort Korea")
     Traceback (most recent call last):
     ...
@@ -71,9 +78,17 @@ def resolve_actor(actors, query, *, index=None):
     """
     index = index if index is not None else actor_index(actors)
     key = normalize_name(query)
-    if key in index:
-        return index[key]
     rows = actors.to_dict("records") if hasattr(actors, "to_dict") else list(actors)
+    if key in index:
+        found = index[key]
+        if any(normalize_name(row["id"]) == key for row in rows):
+            return found  # an id names one actor
+        sharing = sorted({str(row["id"]) for row in rows
+                          if normalize_name(row.get("name") or "") == key
+                          or key in (normalize_name(a) for a in str(row.get("aliases") or "").split(";"))})
+        if len(sharing) > 1:
+            raise AmbiguousActorError(query, sharing)
+        return found
     display = {}
     for row in rows:
         for k in [row.get("name") or "", row["id"]] + str(row.get("aliases") or "").split(";"):

@@ -442,10 +442,10 @@ def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=N
         np.add.at(steps, hi[ok] + 1, -1)
         years = (np.flatnonzero(np.cumsum(steps)[:-1] > 0) + first).tolist()
     starts, ends = chosen["start_date"].to_numpy(), chosen["end_date"].to_numpy()
-    year_lo, year_hi, ok = parse_partial_dates(pd.Series([str(y) for y in years], dtype=object))
+    year_lo, year_hi, ok = parse_partial_dates(pd.Series([f"{y:04d}" for y in years], dtype=object))
     for y, good in zip(years, ok):
         if not good:
-            period_bounds(str(y))  # raises, as select(start=y) would
+            period_bounds(f"{y:04d}")  # raises, as select(start=y) would
 
     def in_year(i):  # as select(chosen, start=years[i], end=years[i])
         return (ends >= year_lo[i].to_datetime64()) & (starts <= year_hi[i].to_datetime64())
@@ -454,7 +454,7 @@ def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=N
                                tie_ids=False)  # scores need weights only
     rows_by_actor = {a: [] for a in follow}
     for year, H in zip(years, per_year):
-        H.graph["filters"] = describe_filters(start=str(year), end=str(year))
+        H.graph["filters"] = describe_filters(start=f"{year:04d}", end=f"{year:04d}")
         scores = centrality_scores(H, metric) if len(H) else {}
         for a in follow:
             rows_by_actor[a].append({"id": a, "name": names.get(a, a), "year": year,

@@ -279,10 +279,18 @@ def collapse(G, *, directed=False, type_factors=None, polarity="cooperative"):
                 e["ties"].append(key)
             else:
                 H.add_edge(u, v, weight=w, n_ties=1, ties=[key])
-    for _, _, e in H.edges(data=True):
+    for u, v, e in H.edges(data=True):
+        if not math.isfinite(e["weight"]):
+            _overflow(u, v, e["n_ties"])
         e["ties"].sort()
         e["distance"] = 1.0 / e["weight"]
     return H
+
+
+def _overflow(u, v, n):
+    """Raise the error for a pair whose summed weight is too large for a float."""
+    raise QueryError(f"the {n} tie{'s' if n != 1 else ''} between {u} and {v} weigh more in total "
+                     "than a number can hold (over 1.8e308); scale their weights down")
 
 
 def _counted_weights(ties, type_factors, polarity):
@@ -387,7 +395,11 @@ def collapse_slices(ties, actors=None, slices=(None,), *, directed=False, type_f
         pair_keys, first, inverse = np.unique(seq_u * len(names) + seq_v, return_index=True,
                                               return_inverse=True)
         inverse = inverse.ravel()
-        summed = np.bincount(inverse, weights=weight[seq_rows], minlength=len(pair_keys))  # in tie order
+        with np.errstate(over="ignore", invalid="ignore"):
+            summed = np.bincount(inverse, weights=weight[seq_rows], minlength=len(pair_keys))  # in tie order
+        if not np.isfinite(summed).all():
+            p = int(np.flatnonzero(~np.isfinite(summed))[0])
+            _overflow(names[seq_u[first[p]]], names[seq_v[first[p]]], int(np.bincount(inverse)[p]))
         counts = np.bincount(inverse, minlength=len(pair_keys))
         summed, n_ties = summed.tolist(), counts.tolist()
         first_u, first_v = names[seq_u[first]].tolist(), names[seq_v[first]].tolist()

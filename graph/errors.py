@@ -1,6 +1,6 @@
 """Errors that tiegraph raises on purpose."""
 
-__all__ = ["TiesError", "DatasetError", "UnknownActorError", "QueryError"]
+__all__ = ["TiesError", "DatasetError", "UnknownActorError", "AmbiguousActorError", "QueryError"]
 
 
 class TiesError(Exception):
@@ -25,3 +25,13 @@ class UnknownActorError(TiesError):
 
 class QueryError(TiesError):
     """A question that has no answer on this data (no path, empty slice, ...)."""
+
+
+class AmbiguousActorError(TiesError):
+    """A name or alias that two or more actors share was used to pick one."""
+
+    def __init__(self, query, ids):
+        self.query = query
+        self.ids = list(ids)
+        super().__init__(f"{query!r} names {len(self.ids)} actors: {', '.join(self.ids)}; "
+                         "use the id of the one you mean")

@@ -64,9 +64,22 @@ def cleanup_pending():
 def _temp_for(path):
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    PENDING.add(tmp)
+    with _signals_deferred():  # a signal between creating and listing it would leave it behind
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        PENDING.add(tmp)
     return fd, tmp
+
+
+def _pause_before_commit():
+    """Test hook: ``TIEGRAPH_TEST_COMMIT_DELAY=SECONDS`` waits with the temp file complete.
+
+    The fault-injection tests set it to kill a real process while a write is in
+    flight (signals cannot be timed otherwise); unset, it costs one lookup.
+    """
+    delay = os.environ.get("TIEGRAPH_TEST_COMMIT_DELAY")
+    if delay:
+        import time
+        time.sleep(float(delay))
 
 
 @contextmanager
@@ -106,15 +119,41 @@ def atomic_path(path):
     >>> (d / "a.txt").read_text(), sorted(p.name for p in d.iterdir())
     ('new', ['a.txt'])
     """
-    path = Path(path)
+    path, special = _destination(path)
+    if special:  # not a regular file (a device, a FIFO): nothing to replace, write in place
+        yield str(path)
+        return
     fd, tmp = _temp_for(path)
     os.close(fd)
     try:
         yield tmp
+        _pause_before_commit()
         _commit(tmp, path)
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _destination(path):
+    """``(path, special)``: the regular file to replace (a symlink's target), or a device/FIFO.
+
+    Renaming over ``/dev/full`` or ``/dev/stdout`` would replace the device node
+    itself, so such a destination is written in place (and its errors, such as
+    ENOSPC, are the caller's).
+    """
+    import stat
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return (Path(os.path.realpath(path)) if path.is_symlink() else path), False
+    except NotADirectoryError:
+        raise NotADirectoryError(20, "Not a directory (a part of the path is a file)", str(path)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if stat.S_ISREG(st.st_mode):
+        return (Path(os.path.realpath(path)) if path.is_symlink() else path), False
+    return path, True
 
 
 def _commit(tmp, path):
@@ -153,13 +192,38 @@ def write_atomic(path, data):
 
 
 @contextmanager
+def _locked(directory):
+    """Hold an exclusive lock on ``directory`` (flock on its descriptor) while a set is renamed.
+
+    Two processes replacing the same set of files then rename theirs one after
+    the other, so the set ends whole from one of them, never mixed. Where
+    locking is not available the renames simply run unlocked.
+    """
+    try:
+        import fcntl
+        fd = os.open(directory, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+@contextmanager
 def atomic_files(directory, names):
     """Yield ``{name: temporary path}`` for a set of files that must change together.
 
     ``directory`` is created if missing. When the block succeeds every file is
     fsync'ed first, then all are renamed into place with SIGINT/SIGTERM held
-    back, so the set is replaced together; on failure no file of the set
-    changes and the temporary files are removed.
+    back and the directory locked against another tiegraph doing the same, so
+    the set is replaced together; on failure no file of the set changes and
+    the temporary files are removed.
 
     Examples
     --------
@@ -180,11 +244,12 @@ def atomic_files(directory, names):
             os.close(fd)
             temps[name] = tmp
         yield dict(temps)
+        _pause_before_commit()
         for name, tmp in temps.items():
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
             os.chmod(tmp, _default_mode(directory / name))
-        with _signals_deferred():
+        with _signals_deferred(), _locked(directory):
             for name, tmp in temps.items():
                 os.replace(tmp, directory / name)
                 PENDING.discard(tmp)

@@ -59,21 +59,94 @@ def bundled_data_dir():
 
 # --------------------------------------------------------------------------- reading
 
+#: A header wider than this is refused at once (a runaway file, not a table).
+MAX_COLUMNS = 1000
+
+_FILE_KINDS = (("S_ISFIFO", "a FIFO (named pipe)"), ("S_ISCHR", "a character device"),
+               ("S_ISBLK", "a block device"), ("S_ISSOCK", "a socket"), ("S_ISDIR", "a directory"))
+
+
+def check_regular_file(path):
+    """Raise DatasetError unless ``path`` is a regular file (looked at, never opened).
+
+    A FIFO with no writer would block forever and ``/dev/zero`` never ends, so
+    they are refused before any read.
+
+    Examples
+    --------
+    >>> check_regular_file("/dev/null")
+    Traceback (most recent call last):
+    ...
+    graph.errors.DatasetError: /dev/null: is a character device, not a regular file; save the data to a file and pass that
+    """
+    import stat
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: no such file") from None
+    except OSError as ex:
+        raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
+    if stat.S_ISREG(st.st_mode):
+        return
+    kind = next((name for test, name in _FILE_KINDS if getattr(stat, test)(st.st_mode)), "not a file")
+    if kind == "a directory":
+        raise DatasetError(f"{path}: is a directory, not a CSV file")
+    raise DatasetError(f"{path}: is {kind}, not a regular file; save the data to a file and pass that")
+
+
+def _wide_encoding(raw):
+    """``(name, iconv name)`` when ``raw`` is UTF-16 or UTF-32 text (by BOM or NUL pattern), else None."""
+    boms = ((b"\xff\xfe\x00\x00", "UTF-32 (little-endian, with a byte-order mark)", "UTF-32"),
+            (b"\x00\x00\xfe\xff", "UTF-32 (big-endian, with a byte-order mark)", "UTF-32"),
+            (b"\xff\xfe", "UTF-16 (little-endian, with a byte-order mark)", "UTF-16"),
+            (b"\xfe\xff", "UTF-16 (big-endian, with a byte-order mark)", "UTF-16"))
+    for bom, name, iconv in boms:
+        if raw.startswith(bom):
+            return name, iconv
+    head = raw[:4096]
+    n = len(head) // 4 * 4
+    if n < 8:
+        return None
+    cols = [head[i:n:4] for i in range(4)]
+    zeros = [c.count(0) / len(c) for c in cols]
+    if min(zeros[1:]) > 0.9 and zeros[0] < 0.5:
+        return "UTF-32LE (no byte-order mark)", "UTF-32LE"
+    if min(zeros[:3]) > 0.9 and zeros[3] < 0.5:
+        return "UTF-32BE (no byte-order mark)", "UTF-32BE"
+    even, odd = head[0:n:2], head[1:n:2]
+    if odd.count(0) / len(odd) > 0.6 and even.count(0) / len(even) < 0.2:
+        return "UTF-16LE (no byte-order mark)", "UTF-16LE"
+    if even.count(0) / len(even) > 0.6 and odd.count(0) / len(odd) < 0.2:
+        return "UTF-16BE (no byte-order mark)", "UTF-16BE"
+    return None
+
+
 def _decode(path):
+    check_regular_file(path)
     try:
         raw = Path(path).read_bytes()
     except IsADirectoryError:
         raise DatasetError(f"{path}: is a directory without a ties.csv") from None
     except OSError as ex:
         raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
+    wide = _wide_encoding(raw)
+    if wide:
+        name, iconv = wide
+        raise DatasetError(f"{path}: the file is {name} text; tiegraph reads UTF-8: convert it with "
+                           f"iconv -f {iconv} -t UTF-8 {path} > {Path(path).stem}-utf8.csv")
     if not raw.replace(b"\xef\xbb\xbf", b"").strip():
         raise DatasetError(f"{path}: the file is empty; a CSV with a header row is expected")
     head = raw[:65536]
-    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 100 + 1:
+    # control bytes in UTF-8 text (a stray NUL, an escape sequence) are rows to reject, each at
+    # its line (control character U+0000); a file full of them, or not UTF-8 with some, is binary
+    controls = sum(b < 9 or 13 < b < 32 for b in head)
+    if controls > len(head) // 10 + 2:
         raise DatasetError(f"{path}: this is a binary file, not a CSV text file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as ex:
+        if controls > len(head) // 100 + 1:
+            raise DatasetError(f"{path}: this is a binary file, not a CSV text file") from None
         line = raw[:ex.start].count(b"\n") + 1
         raise DatasetError(f"{path}:{line}: the file is not UTF-8 text (byte 0x{raw[ex.start]:02x} "
                            "at that line); save it as UTF-8") from None
@@ -140,6 +213,8 @@ def _parse_mapped(buf, pa, pcsv, columns, required):
     if '"' in first:
         return None, 0
     header = [h.strip() for h in first.split(",")]
+    if len(header) > MAX_COLUMNS:  # the careful reader says why
+        return None, 0
     header = [h.lower() if h.lower() in columns else h for h in header]  # as _read_table does
     if len(set(header)) != len(header) or any(c not in header for c in required) or not all(header):
         return None, 0
@@ -163,23 +238,37 @@ def _read_table(path, *, columns, required, what):
 
     Returns ``(frame, rejected)``; rows with the wrong number of fields are rejected.
     Big plain files go through pyarrow (same result, many times faster).
+    Cells neutralised against spreadsheet formulas (``'=x``) are restored.
     """
+    check_regular_file(path)
     fast = _read_table_fast(path, columns=columns, required=required)
     if fast is not None:
-        return fast
+        frame, rejected = fast
+        return _restore_cells(frame), rejected
     text = _decode(path)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    # a field may be as long as the file (a long quote); the csv module's default stops at 128 KiB
+    csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, 2**31 - 1)))
+    lines = io.StringIO(text, newline="").readlines()  # split exactly as the csv reader splits
+    feed = _Lines(lines)
+    reader = csv.reader(feed, strict=False)
     try:
         header = next(reader)
     except csv.Error as ex:
         raise DatasetError(f"{path}:1: not a readable CSV header ({ex})") from None
     except StopIteration:
         raise DatasetError(f"{path}: the file is empty; a CSV with a header row is expected") from None
+    if len(header) > MAX_COLUMNS:
+        raise DatasetError(f"{path}:1: the header has {len(header):,} columns; a {what} table has "
+                           f"{len(columns)} (at most {MAX_COLUMNS} are read): this is not a {what} table")
     header = [h.strip() for h in header]
     header = [h.lower() if h.lower() in columns else h for h in header]  # "ID", "Source" are fine
-    dupes = sorted({h for h in header if header.count(h) > 1 and h})
+    seen, dupes = set(), []
+    for h in header:
+        if h and h in seen:
+            dupes.append(h)
+        seen.add(h)
     if dupes:
-        raise DatasetError(f"{path}:1: column {dupes[0]!r} appears more than once in the header")
+        raise DatasetError(f"{path}:1: column {sorted(dupes)[0]!r} appears more than once in the header")
     missing = [c for c in required if c not in header]
     if missing and len(missing) == len(required):
         sep = next((name for char, name in ((";", "';'"), ("\t", "tabs"), ("|", "'|'"))
@@ -193,27 +282,38 @@ def _read_table(path, *, columns, required, what):
                            f"{', '.join(missing)} (a {what} table needs {', '.join(required)})")
     width = len(header)
     id_at = header.index(columns[0]) if columns[0] in header else None
-    records, lines, rejected = [], [], []
-    line = reader.line_num + 1
+    records, rec_lines, rejected = [], [], []
     while True:
+        first = feed.pos + 1  # the line the next record starts on
         try:
             rec = next(reader)
         except StopIteration:
             break
         except csv.Error as ex:
-            raise DatasetError(f"{path}:{reader.line_num}: not readable as CSV ({ex})") from None
+            raise DatasetError(f"{path}:{feed.pos}: not readable as CSV ({ex})") from None
+        last = feed.pos
         if not rec or (len(rec) == 1 and not rec[0].strip()):
-            line = reader.line_num + 1
             continue
+        rid = rec[id_at].strip() if id_at is not None and id_at < len(rec) else ""
+        if last > first:
+            found = _swallowed_rows(lines, first, last, width, id_at)
+            if found is not None:  # an unclosed quote: read the lines it swallowed again, on their own
+                ids = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+                span = f"line {last}" if last == first + 1 else f"lines {first + 1}..{last}"
+                rows = f"the row with id {ids}" if len(found) == 1 else f"rows with ids {ids}"
+                rejected.append(_rej(path, first, rid, "(row)",
+                                     f"unclosed quote swallows {span} ({rows}); this row is left out "
+                                     "and those lines are read again as rows of their own"))
+                feed.pos = first
+                reader = csv.reader(feed, strict=False)
+                continue
         if len(rec) != width:
-            rid = rec[id_at].strip() if id_at is not None and id_at < len(rec) else ""
-            rejected.append(_rej(path, line, rid, "(row)",
+            rejected.append(_rej(path, first, rid, "(row)",
                                  f"has {len(rec)} fields but the header has {width}"
                                  + (" (an unclosed quote?)" if '"' in "".join(rec) or len(rec) < width else "")))
         else:
             records.append(rec)
-            lines.append(line)
-        line = reader.line_num + 1
+            rec_lines.append(first)
     frame = pd.DataFrame(records, columns=header, dtype=object) if records else \
         pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
     for c in frame.columns:
@@ -221,8 +321,75 @@ def _read_table(path, *, columns, required, what):
     for c in columns:
         if c not in frame.columns:
             frame[c] = ""
-    frame["line"] = np.asarray(lines, dtype="int64")
-    return frame, rejected
+    frame["line"] = np.asarray(rec_lines, dtype="int64")
+    rejected.sort(key=lambda r: r["line"])
+    return _restore_cells(frame), rejected
+
+
+class _Lines:
+    """The lines of a file for ``csv.reader``, with the position it has read to (settable to re-read)."""
+
+    def __init__(self, lines):
+        self.lines, self.pos = lines, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def _swallowed_rows(lines, first, last, width, id_at):
+    """Ids of the whole rows that start inside a record spanning lines ``first..last``; None if none.
+
+    A quoted field may hold line breaks. A quote left open swallows the rows
+    below it instead. The rule: a record was cut short by an unclosed quote
+    when one of its inner lines has as many commas as a row has, or when,
+    read again from line ``first+1``, the lines start at least one record as
+    wide as the header with an id. (A record read again may run past
+    ``last``: the row just below may hold a quoted line break of its own.)
+    """
+    if width >= 4 and any(line.count(",") >= width - 1 for line in lines[first:last]):
+        # an inner line with as many commas as a row (a row that is itself broken, too)
+        ids = [line.split(",", 1)[0].strip().strip('"') for line in lines[first:last]
+               if line.count(",") >= width - 1]
+        return [i or "?" for i in ids]
+    feed = _Lines(lines)
+    feed.pos = first
+    reader = csv.reader(feed, strict=False)
+    ids = []
+    try:
+        while feed.pos < last:
+            rec = next(reader)
+            if len(rec) == width and (id_at is None or rec[id_at].strip()):
+                ids.append(rec[id_at].strip() if id_at is not None else "?")
+    except (csv.Error, StopIteration):
+        pass
+    return ids or None
+
+
+def _restore_cells(frame):
+    """Undo spreadsheet-formula neutralisation (``'=x`` → ``=x``) in every text column of ``frame``."""
+    from .textsafe import restore_cell
+    for c in frame.columns:
+        if c == "line":
+            continue
+        col = frame[c]
+        if isinstance(col.array, pd.arrays.ArrowStringArray):
+            import pyarrow.compute as pac
+            starts = pac.starts_with(_arrow(col), "'")
+            if not pac.any(starts).as_py():
+                continue
+            mask = pd.Series(starts.to_numpy(zero_copy_only=False), index=col.index)
+        else:
+            mask = col.str.startswith("'").fillna(False).astype(bool)
+            if not mask.any():
+                continue
+        frame[c] = col.where(~mask, col[mask].map(restore_cell))
+    return frame
 
 
 def _shorten(s, n=60):
@@ -388,9 +555,68 @@ class _Checker:
             first_line = dict(zip(col.iloc[idx].to_numpy(dtype=object), lines[first[idx]]))
             self.flag(dup, fld, lambda v: f"duplicate id {v!r}; first used on line {first_line[v]}")
 
+    def xml_text(self):
+        """Flag values holding a character XML cannot carry (C0 controls but tab/LF/CR, U+FFFE/U+FFFF).
+
+        One rule for every reader and every text column: such a row is refused
+        at load, so that every output (GraphML, GEXF, SVG) stays well-formed.
+        """
+        from .textsafe import XML_ILLEGAL_RE, describe_char
+        for c in self.frame.columns:
+            if c == "line":
+                continue
+            mask = _xml_illegal_mask(self.frame[c])
+            if mask is not None:
+                self.flag(mask, c, lambda v: describe_char(XML_ILLEGAL_RE.search(str(v)).group(0)))
+
     def result(self):
         self.errors.sort(key=lambda e: e[0])
         return [e[1] for e in self.errors]
+
+
+#: RE2 spelling of graph.textsafe.XML_ILLEGAL_RE (no surrogates: Arrow strings are valid UTF-8).
+_XML_ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
+
+
+def _xml_illegal_mask(col):
+    """NumPy mask of the values of a column holding a character XML cannot carry; None if none does.
+
+    An Arrow-backed column is looked at byte-wise first (no byte below 0x20 but
+    tab, LF, CR, and no 0xEF lead byte: nothing to find); only then one Arrow
+    regex pass. Other text columns go through Python's regex.
+    """
+    from .textsafe import XML_ILLEGAL_RE
+    if isinstance(col.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pac
+        arr = _arrow(col)
+        chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+        suspect = False
+        for chunk in chunks:
+            data = chunk.buffers()[2]
+            if data is None or len(chunk) == 0:
+                continue
+            b = np.frombuffer(data, dtype=np.uint8)
+            low = b < 32  # two plain passes (a tab or line break inside a value is fine)
+            if low.any():
+                found = b[low]
+                if ((found != 9) & (found != 10) & (found != 13)).any():
+                    suspect = True
+                    break
+            if (b == 0xEF).any():  # the lead byte of U+F000..U+FFFF (U+FFFE, U+FFFF among them)
+                suspect = True
+                break
+        if not suspect:
+            return None
+        found = pac.match_substring_regex(arr, _XML_ILLEGAL_RE2).fill_null(False)
+        mask = found.to_numpy(zero_copy_only=False)
+    else:
+        if col.dtype.kind != "O" and str(col.dtype) not in ("string", "str"):
+            return None
+        mask = col.map(lambda v: isinstance(v, str) and XML_ILLEGAL_RE.search(v) is not None) \
+            .to_numpy(dtype=bool)
+    mask = np.asarray(mask, dtype=bool)
+    return mask if mask.any() else None
 
 
 def parse_partial_dates(values):
@@ -415,7 +641,8 @@ def parse_partial_dates(values):
                 pd.Series(last.to_numpy()[codes], index=values.index),
                 pd.Series(ok.to_numpy()[codes], index=values.index))
     s = pd.Series(values.to_numpy(dtype=object), index=values.index).astype(str)
-    shape = s.str.fullmatch(_DATE_RE).fillna(False).astype(bool)
+    # year 0000 does not exist (1 BC is followed by AD 1); pandas would hold it, Python cannot
+    shape = s.str.fullmatch(_DATE_RE).fillna(False).astype(bool) & ~s.str.startswith("0000")
     n = s.str.len()
     month = s.str.slice(5, 7).where(n >= 7, "01")
     day = s.str.slice(8, 10).where(n >= 10, "01")
@@ -615,6 +842,7 @@ def check_ties(frame, path, rejected=()):
             pool.shutdown(cancel_futures=True)
 
     chk.required(TIE_REQUIRED)
+    chk.xml_text()
     chk.unique_ids(first=first)
     frame["confidence"] = _lower(frame["confidence"], confidence_at)
     frame["polarity"] = _lower(frame["polarity"], polarity_at)
@@ -625,11 +853,9 @@ def check_ties(frame, path, rejected=()):
                    found=None if polarity_at is None else polarity_at >= 0)
     chk.flag((frame["source"] == frame["target"]).to_numpy(dtype=bool) & ~chk.blank("source"), "target",
              lambda v: f"same actor as source ({v!r}); a tie needs two actors")
-    chk.flag(~start_ok.to_numpy(dtype=bool) & ~chk.blank("start"), "start",
-             lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    chk.flag(~start_ok.to_numpy(dtype=bool) & ~chk.blank("start"), "start", _not_a_date)
     if has_end.any():
-        chk.flag(has_end & ~end_ok, "end",
-                 lambda v: f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+        chk.flag(has_end & ~end_ok, "end", _not_a_date)
         chk.flag(has_end & end_ok & start_ok & (end_hi < start_lo), "end",
                  lambda v: f"{v!r} is before start")
     chk.flag(bad_bool.to_numpy(dtype=bool) & ~chk.blank("directed"), "directed",
@@ -648,6 +874,12 @@ def check_ties(frame, path, rejected=()):
     if chk.bad.any():
         frame = frame[~chk.bad].reset_index(drop=True)
     return frame, rejected
+
+
+def _not_a_date(v):
+    if str(v).startswith("0000"):
+        return f"{v!r} is not a date: there is no year 0000 (years run from 0001 to 9999)"
+    return f"{v!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)"
 
 
 def _repeat(text, frame):
@@ -700,6 +932,7 @@ def check_actors(frame, path, rejected=()):
             frame = frame.assign(**{c: ""})
     chk = _Checker(frame, path)
     chk.required(ACTOR_REQUIRED)
+    chk.xml_text()
     chk.unique_ids()
     frame["kind"] = _lower(frame["kind"])
     chk.vocabulary("kind", ACTOR_KINDS)
@@ -723,6 +956,7 @@ def check_documents(frame, path, rejected=()):
             frame = frame.assign(**{c: ""})
     chk = _Checker(frame, path)
     chk.required(DOCUMENT_REQUIRED)
+    chk.xml_text()
     chk.unique_ids("doc")
     rejected += chk.result()
     frame = frame.assign(file=str(path))
@@ -860,10 +1094,10 @@ def _read_part(source, *, progress=None):
         actors_path, docs_path = (source.path / n for n in ("actors.csv", "documents.csv"))
         ties, rejected = read_ties(ties_path)
         actors = docs = None
-        if actors_path.is_file():
+        if actors_path.exists():  # a FIFO or a device there is refused, not skipped
             actors, rej = read_actors(actors_path)
             rejected += rej
-        if docs_path.is_file():
+        if docs_path.exists():
             docs, rej = read_documents(docs_path)
             rejected += rej
         return Part(label=str(ties_path), ties=ties, actors=actors, documents=docs,
@@ -873,7 +1107,7 @@ def _read_part(source, *, progress=None):
         return Part(label=str(source.path), ties=ties, rejected=rejected, checked=True)
     part = read_source(source, progress=progress)
     if part.checked:
-        return part
+        return _xml_checked(part)
     ties, rejected = check_ties(part.ties, part.label, part.rejected)
     actors = documents = None
     if part.actors is not None:
@@ -884,6 +1118,31 @@ def _read_part(source, *, progress=None):
         rejected += rej
     return Part(label=part.label, ties=ties, actors=actors, documents=documents, rejected=rejected,
                 notes=part.notes, checked=True)
+
+
+def _xml_checked(part):
+    """A typed Part (an importer's, Parquet) with the rows holding text XML cannot carry set aside.
+
+    The same rule as :meth:`_Checker.xml_text` for the string tables, so that no
+    reader lets such text through to the outputs.
+    """
+    tables, rejected = {}, list(part.rejected)
+    for name in ("ties", "actors", "documents"):
+        frame = getattr(part, name)
+        if frame is None or not len(frame) or "line" not in frame.columns:
+            tables[name] = frame
+            continue
+        place = frame.attrs.get("place", part.label) if name != "ties" else part.label
+        chk = _Checker(frame, place)
+        chk.xml_text()
+        if chk.bad.any():
+            rejected += chk.result()
+            frame = frame[~chk.bad].reset_index(drop=True)
+        tables[name] = frame
+    if len(rejected) == len(part.rejected):
+        return part
+    return Part(label=part.label, ties=tables["ties"], actors=tables["actors"],
+                documents=tables["documents"], rejected=rejected, notes=part.notes, checked=True)
 
 
 def _unknown(what, value, known):

@@ -58,8 +58,11 @@ def class_colors(classes, *, groups=None, scores=None):
         ``{actor: group name}``. When given, classes are blocs: each takes the
         colour of the group of its largest member (highest ``scores``, ties
         broken by actor id); when that member has no group, the colour its id
-        hashes to (so the bloc still looks the same in every figure). Without
-        ``groups`` the classes are group names and take :func:`group_color`.
+        hashes to (so the bloc still looks the same in every figure). Two blocs
+        never share a colour: when a larger bloc (more members) already took
+        it, a bloc takes the colour its largest member's id hashes to, or the
+        next free colour of the palette. Without ``groups`` the classes are
+        group names and take :func:`group_color`.
     scores : dict, optional
         ``{actor: size score}`` deciding a bloc's largest member (default: all equal).
 
@@ -70,6 +73,10 @@ def class_colors(classes, *, groups=None, scores=None):
     >>> class_colors({"PRK": 0, "RUS": 0, "USA": 1}, groups={"PRK": "axis", "RUS": "axis", "USA": "allies"},
     ...              scores={"PRK": 0.2, "RUS": 0.5, "USA": 0.3})
     {0: '#b07aa1', 1: '#4e79a7'}
+    >>> two = class_colors({"USA": 0, "JPN": 0, "NATO": 1}, groups={"USA": "allies", "JPN": "allies",
+    ...                    "NATO": "allies"}, scores={"USA": 0.5, "JPN": 0.2, "NATO": 0.3})
+    >>> two[0], two[1] == group_color("NATO") != two[0]
+    ('#4e79a7', True)
     """
     members = {}
     for actor, c in classes.items():
@@ -79,8 +86,17 @@ def class_colors(classes, *, groups=None, scores=None):
     if groups is None:
         return {c: group_color(c) for c in sorted(members, key=str)}
     scores = scores or {}
-    out = {}
-    for c in sorted(members, key=str):
-        top = min(members[c], key=lambda a: (-float(scores.get(a) or 0.0), str(a)))
-        out[c] = group_color(groups.get(top) or top)
-    return out
+    rank = lambda a: (-float(scores.get(a) or 0.0), str(a))  # noqa: E731
+    top = {c: min(m, key=rank) for c, m in members.items()}
+    # larger blocs choose first: the largest bloc led by a group's member takes the group's colour; a
+    # later bloc whose colour is taken takes its leader's own hashed colour, else the next free one
+    order = sorted(members, key=lambda c: (-len(members[c]), rank(top[c])))
+    out, used = {}, set()
+    for c in order:
+        lead = top[c]
+        want = [group_color(groups.get(lead) or lead), group_color(lead)]
+        start = PALETTE.index(want[1]) if want[1] in PALETTE else 0
+        want += [PALETTE[(start + i) % len(PALETTE)] for i in range(1, len(PALETTE))]
+        out[c] = next((w for w in want if w not in used), want[0])
+        used.add(out[c])
+    return {c: out[c] for c in sorted(out, key=str)}

@@ -117,7 +117,12 @@ def _pairs(frame):
     n = len(names)
     pair_keys, codes = np.unique(np.minimum(cs, ct) * n + np.maximum(cs, ct), return_inverse=True)
     a, b = names[pair_keys // n], names[pair_keys % n]
-    pair_w = np.bincount(codes, weights=w, minlength=len(a))
+    with np.errstate(over="ignore", invalid="ignore"):
+        pair_w = np.bincount(codes, weights=w, minlength=len(a))
+    if not np.isfinite(pair_w).all():  # reported as collapse() reports it, not drawn as inf
+        from .build import _overflow
+        p = int(np.flatnonzero(~np.isfinite(pair_w))[0])
+        _overflow(a[p], b[p], int(np.count_nonzero(codes.ravel() == p)))
     return codes.ravel(), a, b, w, pair_w
 
 

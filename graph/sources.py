@@ -26,10 +26,12 @@ __all__ = ["Source", "SUFFIXES", "FORMATS", "IMPORT_KINDS", "resolve_source", "r
 
 #: File suffix → format name.
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx",
-            ".gexf": "gexf", ".graphml": "graphml", ".json": "json"}
+            ".gexf": "gexf", ".graphml": "graphml", ".json": "json", ".cyjs": "json"}
 
 #: Format name → ``module:function`` reading it into a Part (``csv``/``dir`` are graph.load's own).
-FORMATS = {"csv": None, "dir": None}
+FORMATS = {"csv": None, "dir": None,
+           "gexf": "graph.formats.gexf:read_gexf", "graphml": "graph.formats.graphml:read_graphml",
+           "json": "graph.formats.jsongraph:read_json", "xlsx": "graph.formats.xlsx:read_xlsx"}
 
 #: Public-dataset kinds accepted before ``:`` (``sipri:FILE``); see graph.importers.
 IMPORT_KINDS = ("sipri", "atop", "cow-trade", "icews", "gdelt")
@@ -81,7 +83,8 @@ def resolve_source(spec):
         if kind in IMPORT_KINDS or kind in FORMATS or kind in SUFFIXES.values():
             if not Path(rest).exists():
                 raise DatasetError(f"{rest}: no such file (from --data {text})")
-            if kind in IMPORT_KINDS or Path(rest).is_file():
+            if kind in IMPORT_KINDS or not Path(rest).is_dir():
+                _regular(rest)
                 return Source(text, kind, Path(rest))
             path = Path(rest)
             return _directory(text, path, kind)
@@ -92,8 +95,15 @@ def resolve_source(spec):
         return _directory(text, path, None)
     if not path.exists():
         raise DatasetError(f"{path}: no such file or directory")
+    _regular(path)
     reader = SUFFIXES.get(path.suffix.lower(), "csv")
     return Source(text, reader if reader in FORMATS else "csv", path)
+
+
+def _regular(path):
+    """Refuse a FIFO, device or socket at once (reading one may block or never end)."""
+    from .load import check_regular_file
+    check_regular_file(path)
 
 
 def _directory(text, path, fmt):

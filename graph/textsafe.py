@@ -16,7 +16,7 @@
 import re
 
 __all__ = ["XML_ILLEGAL_RE", "xml_illegal", "neutralise_cell", "restore_cell", "terminal_safe",
-           "FORMULA_START"]
+           "json_safe", "neutralise_frame", "describe_char", "FORMULA_START"]
 
 #: Characters XML 1.0 cannot hold.
 XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -86,3 +86,56 @@ def terminal_safe(text):
         c = ord(m.group(0))
         return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
     return _TERMINAL_RE.sub(esc, text)
+
+
+def json_safe(text):
+    """Return JSON text with the characters a terminal would act on written as ``\\uXXXX``.
+
+    ``json.dumps(..., ensure_ascii=False)`` already escapes C0 controls; DEL, C1,
+    bidi overrides and lone surrogates are left raw. They can only stand inside
+    JSON strings, where ``\\uXXXX`` means the same character, so the JSON parses
+    back to the same values.
+
+    Examples
+    --------
+    >>> import json
+    >>> text = json_safe(json.dumps({"name": "A\u202eB\x1b"}, ensure_ascii=False))
+    >>> text, json.loads(text)["name"] == "A\u202eB\x1b"
+    ('{"name": "A\\\\u202eB\\\\u001b"}', True)
+    """
+    if not _TERMINAL_RE.search(text):
+        return text
+    return _TERMINAL_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def neutralise_frame(frame):
+    """A copy of a DataFrame with every text cell passed through :func:`neutralise_cell`.
+
+    Only columns holding text are touched, and only when some cell needs it.
+    """
+    out = frame.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype.kind not in "OUT" and str(col.dtype) not in ("string", "str"):
+            continue
+        text = col.astype(str).where(col.notna(), "")
+        needs = text.str.match(_NEUTRALISE_RE.pattern)
+        if needs.any():
+            out[c] = col.where(~needs, text.map(neutralise_cell))
+    return out
+
+
+def describe_char(char):
+    """How a rejection names a character XML cannot carry.
+
+    Examples
+    --------
+    >>> describe_char("\x1b"), describe_char("\ufffe")
+    ('control character U+001B', 'non-character U+FFFE')
+    """
+    code = ord(char)
+    if code < 0x20:
+        return f"control character U+{code:04X}"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"lone surrogate U+{code:04X}"
+    return f"non-character U+{code:04X}"

@@ -139,7 +139,26 @@ def test_bundled_page_draws_offline_with_legend_and_controls(browser, bundled_pa
         assert counts["title"] == "Bundled"
         assert data["meta"]["first"] in counts["sub"] and "Filters: none" in counts["sub"]
         assert counts["vis"] == "undefined" and counts["network"] == "undefined"  # no globals
+        # the core is a tangle, so the page starts with one line per actor pair
+        assert data["meta"]["bundle"] and p.js("() => document.querySelector('.tiegraph [data-role=bundle]').checked")
+        assert p.visible_edges() == sorted(e["id"] for e in data["pairs"])
+        status = _text(p, "status")
+        assert f"({len(data['pairs'])} of {len(data['pairs'])} pair lines)" in status, status
+        # a pair line is as wide as its total weight, coloured by its main type, and counts its ties
+        pair = {e["id"]: e for e in data["pairs"]}["PRK=RUS"]
+        assert _edge_state(p, "PRK=RUS") == {"label": f"×{pair['count']}", "width": pair["width"]}
+        assert pair["count"] == sum(1 for t in data["ties"] if {t["from"], t["to"]} == {"PRK", "RUS"}) > 14
+        x, y = _hover_edge(p, "PRK=RUS")
+        p.page.mouse.click(x, y)
+        details = _text(p, "details")
+        assert details.count("Source") == pair["count"] and "all ties of the pair: " in details, details
+        quotes = [t["quote"][:40] for t in data["ties"] if t["pair"] == "PRK=RUS" and t["quote"]]
+        assert quotes and all(q in details for q in quotes)
+        # the toggle goes back to every tie, and again to one line per pair
+        p.page.click(".tiegraph [data-role=bundle]")
         assert len(p.visible_edges()) == len(data["edges"])
+        p.page.click(".tiegraph [data-role=bundle]")
+        assert len(p.visible_edges()) == len(data["pairs"])
         # physics on and off
         p.page.click(".tiegraph [data-role=physics]")
         assert p.js("() => document.querySelector('.tiegraph').__tiegraph.network.physics.options.enabled")
@@ -155,6 +174,7 @@ def test_filters_hide_ties(browser, bundled_page):
     p = Page(browser).open(path)
     try:
         edges = data["edges"]
+        p.page.click(".tiegraph [data-role=bundle]")  # every tie, not one line per pair
         # unchecking a type hides exactly its ties
         p.page.uncheck(".tiegraph [data-role=types] input[value=diplomatic]")
         assert p.visible_edges() == sorted(e["id"] for e in edges if e["type"] != "diplomatic")
@@ -346,12 +366,23 @@ def test_hostile_dataset_runs_nothing(browser, tmp_path):
         p.page.press(".tiegraph [data-role=find]", "Enter")
         p.page.wait_for_timeout(200)
         found = p.js("""() => { const r = document.querySelector('.tiegraph');
-            return {imgs: document.querySelectorAll('img, svg, iframe, object, embed').length,
+            return {imgs: document.querySelectorAll('img, iframe, object, embed, svg svg, svg script, '
+                              + 'svg foreignObject, svg a, svg image, svg use, [onload], [onerror]').length,
+                    svgs: [...document.querySelectorAll('svg')].map((s) => s.parentElement.dataset.role),
+                    printed: r.querySelector('[data-role=print]').textContent,
                     scripts: document.querySelectorAll('script').length,
                     title: r.querySelector('.tg-title').textContent,
                     details: r.querySelector('[data-role=details]').textContent,
                     legend: r.querySelector('[data-role=classes]').textContent}; }""")
-        assert found["imgs"] == 0 and found["scripts"] == 2
+        assert (found["imgs"], found["scripts"]) == (0, 2), found
+        # one SVG, the print drawing, holding the hostile names as text
+        assert found["svgs"] == ["print"]
+        assert "North <img src=x onerror=alert(5)> Korea" in found["printed"]
+        assert "Russia</script><script>alert(6)</script>" in found["printed"]
+        # one SVG, the print drawing, holding the hostile names as text
+        assert found["svgs"] == ["print"]
+        assert "North <img src=x onerror=alert(5)> Korea" in found["printed"]
+        assert "Russia</script><script>alert(6)</script>" in found["printed"]
         assert found["title"] == HOSTILE[0]
         assert "North <img src=x onerror=alert(5)> Korea" in found["details"]  # shown as text
         assert "<b>axis</b>" in found["legend"]

@@ -71,7 +71,7 @@ def test_vis_elements_match_golden(small_graph):
     positions = {v: (i * 100, -i * 50) for i, v in enumerate(sorted(small_graph))}
     scores = {"PRK": 0.1, "RUS": 0.4, "CHN": 0.2, "USA": 0.3, "JPN": 0.0, "KOR": 0.05}
     classes = {"PRK": 0, "RUS": 0, "CHN": 0, "USA": 1, "JPN": 1, "KOR": 1}
-    el = vis_elements(small_graph, positions=positions, scores=scores, classes=classes)
+    el = vis_elements(small_graph, positions=positions, scores=scores, classes=classes, blocs=True)
     _check_golden("elements_small.json", el)
     _check_golden("legend_small.json", legend_entries(el))
     arms = next(e for e in el["edges"] if e["id"] == "PRK>RUS arms_transfer")
@@ -204,6 +204,57 @@ def test_unknown_types_get_distinct_fallback_colours():
     colours = {e["type"]: e["color"] for e in vis_elements(M, positions={})["edges"]}
     assert len(colours) == 3
     assert len(set(colours.values())) == 3 and colours["trade"] == TYPE_COLORS["trade"]
+
+
+def _fills(svg):
+    """{label: fill} of the nodes of an SVG from render_svg (circle, then its label, in node order)."""
+    circles = re.findall(r'<circle cx="[^"]+" cy="[^"]+" r="[^"]+" fill="(#[0-9a-f]{6})"', svg)
+    labels = re.findall(r'paint-order="stroke">([^<]*)</text>', svg)
+    return dict(zip(labels, circles))
+
+
+def test_colours_are_stable_across_figures(tmp_path):
+    from graph.palette import GROUP_COLORS, group_color
+    ds = load_dataset([])
+    axis, allies = GROUP_COLORS["axis"], GROUP_COLORS["allies"]
+    group_of = dict(zip(ds.actors["id"], ds.actors["group"]))
+    whole = build_graph(ds.ties, ds.actors, documents=ds.documents)
+    recent = build_graph(ds.ties[ds.ties["start_date"] >= "2023-01-01"], ds.actors, documents=ds.documents)
+    assert 0 < recent.number_of_nodes() < whole.number_of_nodes()
+    for G in (whole, recent):
+        # by group: a function of the group's name, whatever else the figure holds
+        page = make_view(G, color_by="group")
+        for n in page["nodes"]:
+            assert n["color"] == group_color(group_of.get(n["id"]) or None), n
+        assert {n["id"]: n["color"] for n in page["nodes"]}["PRK"] == axis
+        assert _fills(render_svg(page)) == {n["label"]: n["color"] for n in page["nodes"]}
+        # by bloc: the colour of the group of the bloc's largest member, not of its number
+        page = make_view(G, color_by="community")
+        nodes = {n["id"]: n for n in page["nodes"]}
+        blocs = {}
+        for n in page["nodes"]:
+            if n["cls"] is not None:
+                blocs.setdefault(n["cls"], []).append(n)
+        assert len(blocs) >= 2
+        colours = {}
+        for members in blocs.values():
+            assert len({m["color"] for m in members}) == 1
+            colours[members[0]["color"]] = members
+        assert len(colours) == len(blocs)  # two blocs never share a colour
+        # the largest bloc led by a member of a group wears the group's colour; the others their leader's
+        seen = set()
+        for members in sorted(blocs.values(), key=lambda m: (-len(m), min((-n["score"], n["id"]) for n in m))):
+            top = min(members, key=lambda n: (-n["score"], n["id"]))
+            group = group_of.get(top["id"]) or top["id"]
+            want = group_color(group) if group not in seen else group_color(top["id"])
+            seen.add(group)
+            assert members[0]["color"] == want, (top["id"], group)
+        assert nodes["PRK"]["color"] == nodes["RUS"]["color"] == axis
+        assert nodes["USA"]["color"] == allies
+        assert _fills(render_svg(page)) == {n["label"]: n["color"] for n in page["nodes"]}
+    # and the same in the page's data and its print drawing
+    text = render_html(make_view(recent, color_by="community"), fragment=True)
+    assert f'fill="{axis}"' in text.split('data-role="print"')[1] and f'"color":"{axis}"' in text
 
 
 def test_every_design_type_has_its_own_colour():
@@ -364,11 +415,19 @@ def test_fragment_ids_come_from_content_and_options(small_graph):
 
 
 def test_no_globals_in_our_script():
-    from explorer.assets import SCRIPT
-    # our code runs inside the fragment's function; the only names at its top level are locals
+    from explorer.assets import BOOT, SCRIPT, runtime_script
+    # our code runs inside the runtime's function; the only global is the namespace window.tiegraph
     assert "window." not in SCRIPT and "globalThis" not in SCRIPT
+    ours = runtime_script().replace(vis_bundle_text(), "") + BOOT
+    assert set(re.findall(r"window\.\w+", ours)) == {"window.tiegraph"}
+    assert "globalThis" not in ours
     assert ".innerHTML" not in SCRIPT and "insertAdjacentHTML" not in SCRIPT
     assert "document.write" not in SCRIPT
+
+
+def vis_bundle_text():
+    from explorer.assets import vis_bundle
+    return vis_bundle()
 
 
 def test_safe_json_escapes_markup():
@@ -412,8 +471,9 @@ def test_svg_draws_the_merged_lines_at_the_page_positions(small_graph):
     assert len(page["ties"]) == 8 and len(page["edges"]) == 7
     assert svg.count("<path ") == len(page["edges"])  # one line per merged edge, not per tie
     r = max(n["size"] for n in page["nodes"])
-    x0 = min(n["x"] for n in page["nodes"]) - r - 40
-    y0 = min(n["y"] for n in page["nodes"]) - r - 40
+    # the box holds every disc and every label (about 0.6 em a character, centred on its disc)
+    x0 = min(n["x"] - max(r, 0.3 * 13 * len(n["label"])) for n in page["nodes"]) - 24
+    y0 = min(n["y"] for n in page["nodes"]) - r - 24
     for n in page["nodes"]:
         assert f'cx="{n["x"] - x0 + 250:.1f}" cy="{n["y"] - y0 + 56:.1f}"' in svg
 

@@ -13,7 +13,8 @@ from graph.errors import QueryError
 from graph.export import EXPORT_FORMATS, export_graph, to_csv, to_gexf, to_graphml, to_node_link
 from graph.load import load_dataset
 
-GEXF_NS = "{http://www.gexf.net/1.2draft}"
+GEXF_NS = "{http://gexf.net/1.3}"
+GEXF12_NS = "{http://www.gexf.net/1.2draft}"
 
 
 @pytest.fixture
@@ -23,24 +24,40 @@ def graph(dataset_dir):
 
 
 def present(d):
-    """Attributes with a value (GraphML and GEXF leave missing values out)."""
-    return {k: v for k, v in d.items() if v is not None}
+    """Attributes with a value (GraphML and GEXF leave missing and empty values out)."""
+    return {k: v for k, v in d.items() if v is not None and v != ""}
+
+
+def exchanged(d):
+    """A tie's attributes as the exchange formats name them (its endpoints are the edge's own)."""
+    out = {("tie_type" if k == "type" else k): v for k, v in present(d).items()
+           if k not in ("id", "source", "target")}
+    return out
 
 
 def test_graphml_round_trip_keeps_every_tie_and_attribute(graph, tmp_path):
     path = tmp_path / "ties.graphml"
-    path.write_text(to_graphml(graph), encoding="utf-8")
+    path.write_text(to_graphml(graph, edge_types=False), encoding="utf-8")
     back = nx.read_graphml(path, force_multigraph=True)
     assert isinstance(back, nx.MultiDiGraph)
     assert sorted(back.edges(keys=True)) == sorted(graph.edges(keys=True))
     assert len(back.edges) == len(SMALL_TIES)
     for u, v, k, d in graph.edges(keys=True, data=True):
-        assert back.edges[u, v, k] == present(d)
+        assert back.edges[u, v, k] == {"tie_id": k, **exchanged(d)}
     for n, d in graph.nodes(data=True):
-        assert back.nodes[n] == present(d)
+        assert back.nodes[n] == {"label": d["name"], **present(d)}
     t3 = back.edges["USA", "RUS", "t3"]
     assert t3["directed"] is True and t3["weight"] == 2.0 and t3["end_date"] == "2024-12-31"
     assert "value" not in t3 and back.edges["CHN", "RUS", "t2"]["value"] == 240000000000.0
+    assert back.edges["CHN", "RUS", "t2"]["directed"] is False
+
+
+def test_graphml_marks_undirected_ties(graph):
+    text = to_graphml(graph)
+    assert '<edge id="t2" source="CHN" target="RUS" directed="false">' in text
+    assert '<edge id="t3" source="USA" target="RUS" directed="true">' in text
+    with pytest.raises(nx.NetworkXError, match="directed=false edge found in directed graph"):
+        nx.parse_graphml(text)  # networkx cannot hold a mixed graph: hence edge_types=False
 
 
 def test_graphml_joins_lists():
@@ -62,18 +79,24 @@ def test_node_link_round_trip(graph):
     assert back.edges["PRK", "RUS", "t1"]["end"] == "" and back.edges["USA", "RUS", "t3"]["value"] is None
 
 
-def test_gexf_is_dynamic_with_each_tie_interval(graph):
-    text = to_gexf(graph)
+@pytest.mark.parametrize("version, ns", [("1.3", GEXF_NS), ("1.2draft", GEXF12_NS)])
+def test_gexf_is_dynamic_with_each_tie_interval(graph, version, ns):
+    text = to_gexf(graph, version=version)
     root = ET.fromstring(text)
-    assert root.tag == f"{GEXF_NS}gexf" and root.get("version") == "1.2"
-    g = root.find(f"{GEXF_NS}graph")
+    assert root.tag == f"{ns}gexf" and root.get("version") == version[:3]
+    g = root.find(f"{ns}graph")
     assert g.get("mode") == "dynamic" and g.get("timeformat") == "date"
-    edges = {e.get("id"): e for e in g.iter(f"{GEXF_NS}edge")}
+    assert g.get("name") is None  # not allowed by the schema
+    edges = {e.get("id"): e for e in g.iter(f"{ns}edge")}
     assert sorted(edges) == sorted(k for _, _, k in graph.edges(keys=True))
     for u, v, k, d in graph.edges(keys=True, data=True):
-        assert (edges[k].get("start"), edges[k].get("end")) == (d["start_date"], d["end_date"])
-        assert (edges[k].get("source"), edges[k].get("target")) == (u, v)
-    nodes = {n.get("id"): n for n in g.iter(f"{GEXF_NS}node")}
+        e = edges[k]
+        assert (e.get("start"), e.get("end")) == (d["start_date"], d["end_date"])
+        assert (e.get("source"), e.get("target")) == (u, v)
+        assert e.get("type") == ("directed" if d["directed"] else "undirected")
+        values = {a.get("for"): a.get("value") for a in e.iter(f"{ns}attvalue")}
+        assert values["tie_type"] == d["type"] and "type" not in values
+    nodes = {n.get("id"): n for n in g.iter(f"{ns}node")}
     assert nodes["PRK"].get("start") == "2021-01-01"  # its first tie (t7, 2021)
     assert nodes["PRK"].get("label") == "North Korea"
     assert "lastmodifieddate" not in text  # would change the bytes every day
@@ -81,24 +104,36 @@ def test_gexf_is_dynamic_with_each_tie_interval(graph):
 
 def test_gexf_reads_back_with_networkx(graph, tmp_path):
     path = tmp_path / "ties.gexf"
-    path.write_text(to_gexf(graph), encoding="utf-8")
+    path.write_text(to_gexf(graph, edge_types=False), encoding="utf-8")
     back = nx.read_gexf(path)  # a DiGraph here: no parallel ties, the tie id is an attribute
     assert sorted((u, v, d["id"]) for u, v, d in back.edges(data=True)) == sorted(graph.edges(keys=True))
     e = back.edges["USA", "RUS"]
     assert (e["start"], e["end"]) == ("2022-02-24", "2024-12-31")
     assert e["start_as_given"] == "2022-02-24" and e["end_as_given"] == "2024"
     assert e["quote"] == "sanctions were imposed" and e["confidence"] == "confirmed"
+    assert e["tie_type"] == "sanctions" and e["directed"] is True
+    assert back.edges["CHN", "RUS"]["directed"] is False
+
+
+def test_gexf_without_dates_is_static():
+    M = nx.MultiDiGraph()
+    M.add_edge("A", "B", key="t1", type="trade", directed=True, weight=1.0)
+    root = ET.fromstring(to_gexf(M))
+    g = root.find(f"{GEXF_NS}graph")
+    assert g.get("mode") == "static" and g.get("timeformat") is None
+    assert root.find(f".//{GEXF_NS}edge").get("start") is None
 
 
 @pytest.mark.skipif(not (ROOT / "data" / "ties.csv").is_file(), reason="the bundled dataset is not there")
 def test_bundled_gexf_reads_back_as_a_multigraph():
     ds = load_dataset()
     G = build_graph(ds.ties, ds.actors, documents=ds.documents, include_isolates=True)
-    back = nx.parse_graphml(to_graphml(G), force_multigraph=True)
+    back = nx.parse_graphml(to_graphml(G, edge_types=False), force_multigraph=True)
     assert sorted(back.edges(keys=True)) == sorted(G.edges(keys=True))
-    back = nx.read_gexf(io.BytesIO(to_gexf(G).encode("utf-8")))
+    back = nx.read_gexf(io.BytesIO(to_gexf(G, edge_types=False).encode("utf-8")))
     assert isinstance(back, nx.MultiDiGraph)
     assert sorted(back.edges(keys=True)) == sorted(G.edges(keys=True))
+    assert {d["tie_type"] for *_, d in back.edges(data=True)} == set(ds.ties["type"])
 
 
 def test_csv_loads_back_as_the_same_ties(dataset_dir, tmp_path):

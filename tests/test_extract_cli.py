@@ -263,6 +263,11 @@ def test_candidates_load_as_data_and_render_dashed_proposed(article, tmp_path):
     assert r.exit_code == 0, r.output
     page = html.read_text(encoding="utf-8")
     assert "proposed (an extract candidate, not yet reviewed)" in page
+    # the legend (screen and print drawing) says what a dashed line means here
+    assert page.count("assessed, speculated or proposed (not yet reviewed)") >= 2
+    plain = tmp_path / "plain.html"
+    assert run("render", "--out", plain).exit_code == 0
+    assert "or proposed" not in plain.read_text(encoding="utf-8")
 
 
 def test_proposed_ties_are_dashed_in_the_elements():

@@ -1,0 +1,78 @@
+"""Read a GEXF file (Gephi; tiegraph's own export or one edited in Gephi) as tie data."""
+
+from ..errors import DatasetError
+from . import actor_field, cell_text, make_part, parse_xml, tie_field
+
+__all__ = ["read_gexf"]
+
+
+def _values(element, titles):
+    """``{title: value}`` of an element's ``attvalues`` (unknown ``for`` ids are skipped)."""
+    out = {}
+    holder = element.find("attvalues")
+    for av in holder.findall("attvalue") if holder is not None else ():
+        key = av.attrib.get("for", av.attrib.get("id"))
+        if key in titles:
+            out[titles[key]] = av.attrib.get("value", "")
+    return out
+
+
+def read_gexf(path, progress=None):
+    """Read ``path`` (GEXF 1.1–1.3) into a :class:`~graph.dataset.Part` of string tables.
+
+    Edges are ties: ``id``, ``source``, ``target`` from the edge; ``weight``
+    from the edge (or an attribute); the direction from a ``directed``
+    attribute, else the edge's ``type`` (or the graph's default); the tie
+    type from ``tie_type``, else the edge's ``kind`` (GEXF 1.3). Other tie
+    fields come from attributes of the same title (``tie_type`` → ``type``;
+    ``start_as_given``/``end_as_given`` → ``start``/``end``); a file without
+    them gives ``start``/``end`` from the edge's own dates (or spells). Nodes
+    with a ``kind`` attribute make the actors table (``name`` from the
+    attribute or the label). Each row's ``line`` is its element's line.
+
+    Raises
+    ------
+    DatasetError
+        If the file is not well-formed XML or not GEXF.
+    """
+    root = parse_xml(path, what="GEXF")
+    graph = root.find("graph") if root.tag == "gexf" else None
+    if graph is None:
+        raise DatasetError(f"{path}: not a GEXF file (expected <gexf> holding <graph>, found <{root.tag}>)")
+    titles = {"node": {}, "edge": {}}
+    for attrs in graph.findall("attributes"):
+        cls = attrs.attrib.get("class", "node")
+        for a in attrs.findall("attribute"):
+            titles.setdefault(cls, {})[a.attrib.get("id", "")] = a.attrib.get("title") or a.attrib.get("id", "")
+    as_given = any(tie_field(t) in ("start", "end") and t.lower() != tie_field(t)
+                   for t in titles["edge"].values())
+    default = graph.attrib.get("defaultedgetype", "undirected")
+    ties, actors = [], []
+    nodes = graph.find("nodes")
+    for node in nodes.findall("node") if nodes is not None else ():
+        row = {"id": node.attrib.get("id", "").strip(), "line": node.line,
+               "name": node.attrib.get("label", "").strip()}
+        for title, value in _values(node, titles["node"]).items():
+            fld = actor_field(title)
+            if fld:
+                row[fld] = cell_text(value)
+        actors.append(row)
+    edges = graph.find("edges")
+    for edge in edges.findall("edge") if edges is not None else ():
+        a = edge.attrib
+        row = {"id": a.get("id", "").strip(), "source": a.get("source", "").strip(),
+               "target": a.get("target", "").strip(), "line": edge.line,
+               "weight": a.get("weight", "").strip(), "type": a.get("kind", "").strip(),
+               "directed": "true" if a.get("type", default) == "directed" else "false"}
+        if not as_given:
+            spells = edge.find("spells")
+            spell = spells.findall("spell") if spells is not None else []
+            row["start"] = (a.get("start") or (spell[0].attrib.get("start", "") if spell else "")).strip()
+            row["end"] = (a.get("end") or (spell[-1].attrib.get("end", "") if spell else "")).strip()
+        for title, value in _values(edge, titles["edge"]).items():
+            fld = tie_field(title)
+            if fld and fld not in ("id", "source", "target") and (fld != "weight" or not row["weight"]):
+                row[fld] = cell_text(value)
+        ties.append(row)
+    with_kind = any(r.get("kind") for r in actors)
+    return make_part(path, ties, actors if with_kind else None)

@@ -1,0 +1,68 @@
+"""Read graph JSON as tie data: Cytoscape.js (``elements``) or NetworkX node-link (``nodes`` + ``edges``)."""
+
+import json
+
+from ..errors import DatasetError
+from . import actor_field, cell_text, make_part, tie_field
+
+__all__ = ["read_json"]
+
+
+def read_json(path, progress=None):
+    """Read ``path`` into a :class:`~graph.dataset.Part`; the shape is detected.
+
+    Cytoscape.js JSON (``{"elements": {"nodes": [...], "edges": [...]}}`` or
+    a list of elements with ``group``) takes each edge's ``data``; node-link
+    JSON (``{"nodes": [...], "edges"|"links": [...]}``) each link's fields,
+    the tie id being ``id`` or ``key``. Fields map to the tie contract by
+    name (``tie_type`` → ``type``, ``actor_group`` → ``group``). Rejections
+    name ``FILE:edges`` (or ``FILE:nodes``) and the element's position in
+    that list, counted from 1.
+
+    Raises
+    ------
+    DatasetError
+        If the file is not JSON or has neither shape.
+    """
+    try:
+        doc = json.loads(open(path, "rb").read().decode("utf-8-sig"))
+    except OSError as ex:
+        raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
+    except UnicodeDecodeError:
+        raise DatasetError(f"{path}: the file is not UTF-8 text") from None
+    except json.JSONDecodeError as ex:
+        raise DatasetError(f"{path}:{ex.lineno}: not readable as JSON ({ex.msg}, column {ex.colno})") from None
+    if isinstance(doc, dict) and "elements" in doc:
+        elements = doc["elements"]
+        if isinstance(elements, list):
+            nodes = [e.get("data", {}) for e in elements if isinstance(e, dict) and e.get("group") == "nodes"]
+            edges = [e.get("data", {}) for e in elements if isinstance(e, dict) and e.get("group") == "edges"]
+        elif isinstance(elements, dict):
+            nodes = [e.get("data", {}) if isinstance(e, dict) else {} for e in elements.get("nodes") or []]
+            edges = [e.get("data", {}) if isinstance(e, dict) else {} for e in elements.get("edges") or []]
+        else:
+            raise DatasetError(f"{path}: 'elements' must be an object or a list (Cytoscape.js JSON)")
+    elif isinstance(doc, dict) and "nodes" in doc and ("edges" in doc or "links" in doc):
+        nodes = [n if isinstance(n, dict) else {} for n in doc.get("nodes") or []]
+        edges = [e if isinstance(e, dict) else {} for e in doc.get("edges", doc.get("links")) or []]
+        edges = [{**e, "id": e.get("id", e.get("key", ""))} for e in edges]
+    else:
+        raise DatasetError(f"{path}: neither Cytoscape.js JSON ('elements') nor node-link JSON "
+                           "('nodes' and 'edges' or 'links')")
+    ties, actors = [], []
+    for i, data in enumerate(edges, 1):
+        row = {"line": i}
+        for name, value in data.items():
+            fld = tie_field(name)
+            if fld and not isinstance(value, (dict, list)):
+                row[fld] = cell_text(value)
+        ties.append(row)
+    for i, data in enumerate(nodes, 1):
+        row = {"line": i, "id": cell_text(data.get("id"))}
+        for name, value in data.items():
+            fld = actor_field(name)
+            if fld and not isinstance(value, (dict, list)):
+                row[fld] = cell_text(value)
+        actors.append(row)
+    with_kind = any(r.get("kind") for r in actors)
+    return make_part(f"{path}:edges", ties, actors if with_kind else None, actors_place=f"{path}:nodes")

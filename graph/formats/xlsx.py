@@ -1,0 +1,101 @@
+"""Read an Excel workbook (sheets ``ties``, ``actors``, ``documents``) as tie data."""
+
+import datetime
+import zipfile
+
+from ..errors import DatasetError
+from ..schema import ACTOR_COLUMNS, ACTOR_REQUIRED, DOCUMENT_COLUMNS, DOCUMENT_REQUIRED, TIE_COLUMNS, TIE_REQUIRED
+from ..textsafe import restore_cell
+from . import cell_text, make_part
+
+__all__ = ["read_xlsx"]
+
+_TABLES = {"ties": (TIE_COLUMNS, TIE_REQUIRED), "actors": (ACTOR_COLUMNS, ACTOR_REQUIRED),
+           "documents": (DOCUMENT_COLUMNS, DOCUMENT_REQUIRED)}
+
+
+def _text(value):
+    """A cell as the contract's text: dates YYYY-MM-DD, 3.0 → "3", TRUE → "true", text restored."""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return restore_cell(value.strip())
+    return cell_text(value)
+
+
+def _rows(path, sheet, what):
+    """``[{column: text, "line": row}]`` of one sheet, the first row being the header."""
+    columns, required = _TABLES[what]
+    place = f"{path}:{sheet.title}"
+    it = sheet.iter_rows(values_only=True)
+    header = next(it, None)
+    if header is None or not any(h is not None and str(h).strip() for h in header):
+        if what == "ties":
+            raise DatasetError(f"{place}: the sheet is empty; a header row naming the columns is expected")
+        return []
+    names = [str(h).strip() if h is not None else "" for h in header]
+    names = [n.lower() if n.lower() in columns else n for n in names]
+    dupes = sorted({n for n in names if n and names.count(n) > 1})
+    if dupes:
+        raise DatasetError(f"{place}:1: column {dupes[0]!r} appears more than once in the header")
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise DatasetError(f"{place}:1: missing required column{'s' if len(missing) > 1 else ''} "
+                           f"{', '.join(missing)} (a {what} sheet needs {', '.join(required)})")
+    rows = []
+    for line, values in enumerate(it, 2):
+        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        row = {"line": line}
+        for name, value in zip(names, values):
+            if name in columns:
+                row[name] = _text(value)
+        rows.append(row)
+    return rows
+
+
+def read_xlsx(path, progress=None):
+    """Read ``path`` into a :class:`~graph.dataset.Part` of string tables.
+
+    Sheets are found by name, in any case: ``ties`` (a workbook with one
+    sheet: that sheet), ``actors`` and ``documents`` (optional). The first
+    row of each is the header (names in any case). Cells typed by Excel are
+    turned into the contract's text: a date cell → ``YYYY-MM-DD``, ``3.0`` →
+    ``3``, TRUE → ``true``; a formula's last computed value is read, and text
+    that tiegraph neutralised (``'=…``) is restored. Rejections name
+    ``FILE:SHEET`` and the sheet's row.
+
+    Raises
+    ------
+    DatasetError
+        If the file is not an .xlsx workbook, has no ties sheet, or a sheet
+        lacks a required column.
+    """
+    from openpyxl import load_workbook
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as ex:
+        reason = getattr(ex, "strerror", None) or str(ex) or type(ex).__name__
+        raise DatasetError(f"{path}: not a readable Excel .xlsx workbook ({reason})") from None
+    except Exception as ex:  # openpyxl's own InvalidFileException and friends
+        raise DatasetError(f"{path}: not a readable Excel .xlsx workbook ({ex})") from None
+    try:
+        sheets = {ws.title.strip().lower(): ws for ws in wb.worksheets}
+        if "ties" in sheets:
+            ties_sheet = sheets["ties"]
+        elif len(wb.worksheets) == 1:
+            ties_sheet = wb.worksheets[0]
+        else:
+            raise DatasetError(f"{path}: no sheet named 'ties' (sheets: "
+                               f"{', '.join(ws.title for ws in wb.worksheets)})")
+        ties = _rows(path, ties_sheet, "ties")
+        actors = _rows(path, sheets["actors"], "actors") if "actors" in sheets else None
+        documents = _rows(path, sheets["documents"], "documents") if "documents" in sheets else None
+        return make_part(f"{path}:{ties_sheet.title}", ties, actors, documents,
+                         actors_place=f"{path}:{sheets['actors'].title}" if actors is not None else None,
+                         documents_place=f"{path}:{sheets['documents'].title}" if documents is not None
+                         else None)
+    finally:
+        wb.close()
