@@ -275,3 +275,15 @@ def test_an_agreement_is_typed_by_what_it_is_about(ex):
     said = found(ex, "In 2019, Chile and Peru agreed to a plan of annual joint drills.")
     assert {c.type for c in said} == {"military_exercise"}
     assert {c.type for c in found(ex, "In 2019, Chile and Peru agreed to resume talks.")} == {"diplomatic"}
+
+
+def test_the_subject_of_an_act_without_one_is_carried_over(ex):
+    text = ("In 2019, Chile and Peru held joint drills. Naval patrols in 2020 were meant to "
+            "intimidate Bolivia.")
+    got = {(c.source, c.target) for c in found(ex, text) if c.type == "hostile_act"}
+    assert got == {("CHL", "BOL"), ("PER", "BOL")}
+    assert all("carried over" in c.rule for c in found(ex, text) if c.type == "hostile_act")
+    alone = "Naval patrols in 2020 were meant to intimidate Bolivia."
+    assert not [c for c in found(ex, alone) if c.type == "hostile_act"]
+    text = "In 2019, Chile and Peru held joint drills. Imports from Ecuador grew in 2020 in Bolivia."
+    assert not [c for c in found(ex, text) if c.type == "trade" and "carried" in c.rule]

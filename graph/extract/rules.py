@@ -127,7 +127,7 @@ class Extractor:
             self.refs[f"R{i}"] = 0 if r["count"] == "group" else int(r["count"])
             self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
-        self._date_cache, self._semis = {}, None
+        self._date_cache, self._semis, self._carry = {}, None, ()
 
     # ------------------------------------------------------------------ pipeline
     def _lemmatize(self, doc):
@@ -187,9 +187,11 @@ class Extractor:
             para_date = None
             for sent in doc.sents:
                 s0, s1 = sent.start, sent.end
+                before = self._groups(doc, [sp for sp in actors if sp.end <= s0])
+                self._carry = before[-1] if before else (near[-1] if near else ())
                 in_s = [sp for sp in actors if s0 <= sp.start and sp.end <= s1]
                 t_s = [t for t in trig if s0 <= t[1] and t[2] <= s1]
-                if t_s and len({sp.label_ for sp in in_s}) >= 2:
+                if t_s and (len({sp.label_ for sp in in_s}) >= 2 or in_s and self._carry):
                     c_s = [c for c in cues if s0 <= c[1] and c[2] <= s1]
                     out.extend(self._sentence(sent, in_s, t_s, c_s, offset, article_date, para_date))
                 own = self._date_in(sent.text, article_date, None)
@@ -370,6 +372,18 @@ class Extractor:
         end_tok = obj[2] if obj else b
         left, _ = self._group(doc, actors, a, -1, (lo, hi))
         right, prep = self._group(doc, actors, b, +1, (lo, hi))
+        carried = False
+        if (not left and right and lo == s0 and self._carry and prep not in _SOURCE_PREPS
+                and (r["directed"] == "true" or typ in ALWAYS_DIRECTED)
+                and not any(s0 <= sp.start < a for sp in actors)
+                and not self._group(doc, actors, right[-1].end, +1, (lo, hi))[0]
+                and not any(t.lower_ in ("its", "their", "his", "her") for t in doc[max(s0, a - 3):a])):
+            # "Joint exercises … have been meant to intimidate Japan": the acts of the actors
+            # last named together before this sentence (its subject is carried over)
+            from spacy.tokens import Span
+            left = [Span(doc, a, a, label=lab) for lab in self._carry
+                    if lab not in {x.label_ for x in right}]
+            carried = bool(left)
         right2, prep2 = [], ""
         if right:
             right2, prep2 = self._group(doc, actors, right[-1].end, +1, (lo, hi))
@@ -414,6 +428,8 @@ class Extractor:
             if refusal:
                 polarity, typ, how = "adversarial", "diplomatic", f"refused ('{refusal[0]}')"
             pairs = [(s, t) for s in src for t in tgt if s.label_ != t.label_]
+            if carried:
+                how += "; subject carried over from the actors named together before"
         else:
             if left and right and right[0].start - b > _NEAR:
                 right = []  # a party after the cue stands next to it ("a partnership with Peru")
