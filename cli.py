@@ -166,7 +166,8 @@ class Session:
         if self._dataset is None:
             from graph.load import load_dataset
             with library_errors(), self.progress() as progress:
-                self._dataset = load_dataset(self.data_paths, progress=progress)
+                self._dataset = load_dataset(self.data_paths, progress=progress,
+                                             cache=getattr(self, "cache", True))
             n = count_rows(self._dataset.rejected)
             if n and warn:
                 click.echo(f"warning: {n} row{'s were' if n > 1 else ' was'} rejected while loading "
@@ -180,8 +181,12 @@ class Session:
 
 
 def count_rows(rejected):
-    """Number of distinct rows among rejection reports (a row can fail several checks)."""
-    return len({(r["file"], r["line"]) for r in rejected})
+    """Number of distinct rows among rejection reports (a row can fail several checks).
+
+    A report with a ``count`` stands for that many rows (aggregated event imports).
+    """
+    return len({(r["file"], r["line"]) for r in rejected if "count" not in r}) + \
+        sum(r["count"] for r in rejected if "count" in r)
 
 
 @contextmanager
@@ -495,9 +500,11 @@ class TiegraphGroup(click.Group):
 @click.option("-q", "--quiet", is_flag=True, help="No progress or notes on stderr (warnings still show).")
 @click.option("--debug", is_flag=True,
               help="On an unexpected error (a bug), print the Python traceback too.")
+@click.option("--no-cache", is_flag=True,
+              help="Import KIND:FILE data afresh instead of reading the import cache (and do not store it).")
 @click.version_option("0.1.0", prog_name="tiegraph")
 @click.pass_context
-def cli(ctx, data_paths, quiet, debug):
+def cli(ctx, data_paths, quiet, debug, no_cache):
     """Question and draw a graph of ties between states and other actors.
 
     \b
@@ -506,6 +513,7 @@ def cli(ctx, data_paths, quiet, debug):
         tiegraph --data my_ties/ --data extra.csv validate
     """
     ctx.obj = Session(data_paths, quiet)
+    ctx.obj.cache = not no_cache
 
 
 @cli.command()
@@ -930,7 +938,10 @@ def _report_rejected(rejected, n_ties, source, limit=8):
     rows = count_rows(rejected)
     click.echo(f"{source}: {n_ties} ties imported; {rows} source row{'s' if rows != 1 else ''} "
                "rejected", err=True)
-    common = Counter((r["field"], r["reason"]) for r in rejected).most_common()
+    common = Counter()
+    for r in rejected:
+        common[(r["field"], r["reason"])] += r.get("count", 1)
+    common = common.most_common()
     for (fld, reason), n in common[:limit]:
         say(f"  {n:>7} × {fld}: {_short(reason, 110)}", err=True)
     if len(common) > limit:
@@ -940,10 +951,22 @@ def _report_rejected(rejected, n_ties, source, limit=8):
 
 @cli.command("import")
 @click.argument("kind", type=click.Choice(IMPORT_KINDS), metavar="KIND")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Write ties.csv, actors.csv and documents.csv into this directory "
-                   "(created if missing). Default: the ties CSV on stdout.")
+              help="Write ties, actors and documents into this directory (created if missing). "
+                   "Default: the ties CSV on stdout.")
+@click.option("--as", "as_", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="With --out: ties.csv/actors.csv/documents.csv, or the same as .parquet files.")
+@click.option("--period", type=click.Choice(["day", "month", "year", "none"]), default="month",
+              show_default=True,
+              help="gdelt/icews: one tie per source, target, type and period (weight = events, "
+                   "value = mean Goldstein/intensity); none = one tie per event.")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="gdelt/icews: aggregate with DuckDB (embedded, out of core) or Apache Spark.")
+@click.option("--spark-master", default=None, metavar="URL",
+              help="With --engine spark: the cluster (spark://host:7077); default local[*].")
+@click.option("--memory-limit", default=None, metavar="SIZE",
+              help="With --engine duckdb: DuckDB's memory limit (e.g. 2GB); it spills to disk beyond.")
 @click.option("--rejected", "rejected_out", type=click.Path(dir_okay=False), default=None,
               help="Also write every rejected source row (file,line,id,field,reason) to this CSV.")
 @click.option("--cow-codes", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -952,49 +975,70 @@ def _report_rejected(rejected, n_ties, source, limit=8):
               help="Exit 1 if any source row was rejected (as validate does); by default only "
                    "when no tie could be imported.")
 @click.pass_obj
-def import_(session, kind, file, out, rejected_out, cow_codes, strict):
+def import_(session, kind, files, out, as_, period, engine, spark_master, memory_limit, rejected_out,
+            cow_codes, strict):
     """Convert a public dataset (SIPRI, ATOP, COW trade, ICEWS, GDELT) into our tie format.
 
     Actors become ISO3 ids; every source row that cannot be mapped is
-    reported on stderr (and with --rejected FILE, listed). The same import
-    happens on the fly with --data KIND:FILE on any command.
+    reported on stderr (and with --rejected FILE, listed). GDELT and ICEWS
+    event files (as published: GDELT 2.0/1.0 tab-separated, .zip/.gz/plain;
+    ICEWS Dataverse .tab or ICEWS14 CSV) are aggregated into one tie per
+    pair, type and --period; give many files or globs. The same import
+    happens on the fly with --data KIND:FILE on any command (cached).
 
     \b
     Example:
         tiegraph import sipri trade_register.csv --out sipri/
         tiegraph --data data --data sipri/ path PRK UKR
         tiegraph import cow-trade cow_trade.csv --rejected rejected.csv > ties.csv
+        tiegraph import gdelt 'gdelt/2024*.export.CSV.zip' --period month --out gdelt/ --as parquet
+        tiegraph import icews events.2014.tab --engine spark --spark-master spark://host:7077
     """
-    from graph.importers import import_dataset, tie_table
+    from graph.importers import EVENT_KINDS, import_dataset, tie_table
     from graph.schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS
+    if kind not in EVENT_KINDS and len(files) > 1:
+        raise click.UsageError(f"{kind} imports one file at a time; got {len(files)}")
+    shown = files[0] if len(files) == 1 else f"{len(files)} file patterns"
     with library_errors(), session.progress() as progress:
         from graph.load import check_regular_file
-        check_regular_file(file)
-        ds = import_dataset(kind, file, cow_codes=cow_codes, progress=progress)
-        table = tie_table(ds.ties)
+        for f in files:
+            if not any(ch in f for ch in "*?["):  # a glob is expanded by the importer
+                check_regular_file(f)
+        ds = import_dataset(kind, list(files) if kind in EVENT_KINDS else files[0], cow_codes=cow_codes,
+                            progress=progress, period=period if kind in EVENT_KINDS else "none",
+                            engine=engine, memory_limit=memory_limit, spark_master=spark_master)
+        table = tie_table(ds.ties) if as_ == "csv" or not out else None
     from graph.textsafe import neutralise_frame
     if out:
-        from graph.files import atomic_files
-        tables = {"ties.csv": table, "actors.csv": ds.actors[list(ACTOR_COLUMNS)],
-                  "documents.csv": ds.documents[list(DOCUMENT_COLUMNS)]}
-        with output_errors(out), atomic_files(out, tables) as temps:
-            for name, frame in tables.items():
-                neutralise_frame(frame).to_csv(temps[name], index=False, lineterminator="\n")
+        if as_ == "parquet":
+            from graph.parquet import write_dataset_parquet
+            with library_errors(), output_errors(out):
+                write_dataset_parquet(ds, out)
+        else:
+            from graph.files import atomic_files
+            tables = {"ties.csv": table, "actors.csv": ds.actors[list(ACTOR_COLUMNS)],
+                      "documents.csv": ds.documents[list(DOCUMENT_COLUMNS)]}
+            with output_errors(out), atomic_files(out, tables) as temps:
+                for name, frame in tables.items():
+                    neutralise_frame(frame).to_csv(temps[name], index=False, lineterminator="\n")
     else:
         neutralise_frame(table).to_csv(sys.stdout, index=False, lineterminator="\n")
     if rejected_out:
         import io
         buf = io.StringIO()
-        emit(ds.rejected, "csv", columns=["file", "line", "id", "field", "reason"], out=buf)
+        cols = ["file", "line", "id", "field", "reason"] + (["count"] if any("count" in r for r in ds.rejected)
+                                                            else [])
+        emit([{"count": 1, **r} for r in ds.rejected], "csv", columns=cols, out=buf)
         write_output(rejected_out, buf.getvalue())
     for note in ds.notes:
-        session.info(f"{file}: {note}")
+        session.info(f"{shown}: {note}")
     if ds.rejected:
-        _report_rejected(ds.rejected, len(ds.ties), file)
+        _report_rejected(ds.rejected, len(ds.ties), shown)
+    ext = "parquet" if as_ == "parquet" else "csv"
     session.info(f"{len(ds.ties)} ties among {len(ds.actors)} actors"
-                 + (f" written to {out}/ties.csv, actors.csv, documents.csv" if out else ""))
+                 + (f" written to {out}/ties.{ext}, actors.{ext}, documents.{ext}" if out else ""))
     if ds.ties.empty:
-        raise click.ClickException(f"{file}: no tie could be imported as {kind}")
+        raise click.ClickException(f"{shown}: no tie could be imported as {kind}")
     if strict and ds.rejected:
         sys.exit(1)
 
@@ -1002,6 +1046,8 @@ def import_(session, kind, file, out, rejected_out, cow_codes, strict):
 # ---- analysis commands
 
 EXPORT_TO = ("gexf", "graphml", "cytoscape", "json", "csv", "xlsx")
+#: Formats that write the ties table itself rather than a graph (graph.parquet).
+TABLE_EXPORTS = ("parquet",)
 
 
 def _polarity_note(session, what, polarity, default):
@@ -1270,10 +1316,10 @@ def _export_filter_options(func):
 
 
 @cli.command()
-@click.option("--to", "to", type=click.Choice(EXPORT_TO), required=True,
+@click.option("--to", "to", type=click.Choice(EXPORT_TO + TABLE_EXPORTS), required=True,
               help="gexf (Gephi), graphml (Gephi, yEd, igraph, NetworkX), cytoscape (Cytoscape.js and "
                    "Cytoscape desktop), json (NetworkX node-link), csv (the ties.csv format), xlsx "
-                   "(Excel: sheets ties, actors, documents).")
+                   "(Excel: sheets ties, actors, documents), parquet (the ties, typed; --data reads it).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
               show_default=True, help="Output file; '-' for stdout.")
 @click.option("--gexf-version", type=click.Choice(("1.3", "1.2")), default="1.3", show_default=True,
@@ -1309,6 +1355,7 @@ def export(session, to, out, gexf_version, size_by, color_by, seed, for_networkx
         tiegraph export --to cytoscape --color-by group --out ties.cyjs
         tiegraph export --to graphml --from 2022 --until 2023 --out ties.graphml
         tiegraph export --to xlsx --out ties.xlsx
+        tiegraph --data gdelt:events.zip export --to parquet --out gdelt.parquet
     """
     from graph.build import build_graph, select
     from graph.export import export_graph, node_scores
@@ -1317,6 +1364,16 @@ def export(session, to, out, gexf_version, size_by, color_by, seed, for_networkx
     if to == "xlsx" and out == "-" and sys.stdout.isatty():
         raise click.UsageError("--to xlsx writes a binary workbook: give --out FILE.xlsx")
     ds = session.dataset()
+    if to == "parquet":  # the ties table itself, typed; binary, so a file is needed
+        if out == "-":
+            raise click.UsageError("--to parquet writes a binary file; give --out FILE.parquet")
+        from graph.parquet import write_ties_parquet
+        with library_errors():
+            ties = select(ds.ties, **filters)
+        with output_errors(out):
+            write_ties_parquet(ties, out)
+        session.info(f"exported {len(ties)} ties as parquet to {out}")
+        return
     with library_errors():
         G = build_graph(select(ds.ties, **filters), ds.actors, documents=ds.documents,
                         include_isolates=not any(filters.values()))

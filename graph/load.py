@@ -665,7 +665,12 @@ def _codes(col):
 
 
 def _blank(col):
-    """NumPy mask of the empty values of a string Series (one Arrow pass when Arrow-backed)."""
+    """NumPy mask of the empty values of a string Series (one Arrow pass when Arrow-backed).
+
+    A typed column (numbers or booleans, from Parquet) is empty where it is null.
+    """
+    if pd.api.types.is_float_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+        return col.isna().to_numpy(dtype=bool)
     if isinstance(col.array, pd.arrays.ArrowStringArray):
         import pyarrow.compute as pac
         return pac.equal(_arrow(col), "").to_numpy(zero_copy_only=False)
@@ -698,6 +703,8 @@ def _lower(col, found=None):
 
 
 def _parse_bool(col):
+    if pd.api.types.is_bool_dtype(col.dtype):  # typed already (Parquet)
+        return col, pd.Series(np.zeros(len(col), bool), index=col.index)
     found = _positions(col, ("true", "false"))
     if found is not None and (found >= 0).all():  # the usual spelling throughout
         return pd.Series(found == 0, index=col.index), pd.Series(np.zeros(len(col), bool), index=col.index)
@@ -716,8 +723,11 @@ def _parse_number(col):
     """Parse a column of number strings; NaN where empty or not a number.
 
     Plain decimals (nearly every value) are cast by Arrow, exactly as ``float()``
-    rounds them; only the rest goes through the general parser.
+    rounds them; only the rest goes through the general parser. A float
+    column (Parquet) is taken as it is.
     """
+    if pd.api.types.is_float_dtype(col.dtype):
+        return col.astype("float64")
     import pyarrow as pa
     import pyarrow.compute as pac
     arr = _arrow(col)
@@ -977,7 +987,7 @@ def _empty(columns):
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
 
 
-def load_dataset(paths=None, *, progress=None):
+def load_dataset(paths=None, *, progress=None, cache=True):
     """Load and merge datasets; the bundled one when ``paths`` is empty.
 
     Parameters
@@ -991,6 +1001,8 @@ def load_dataset(paths=None, *, progress=None):
         Called as ``progress(stage, done, total)`` at coarse steps (before each
         file is read, before the cross-file checks, once at the end); ``total``
         is None when unknown. Nothing is printed by the library itself.
+    cache : bool, optional
+        Read and keep ``KIND:FILE`` imports in the import cache (:mod:`graph.cache`).
 
     Returns
     -------
@@ -1029,7 +1041,7 @@ def load_dataset(paths=None, *, progress=None):
         if ties_file.resolve() in loaded:
             raise DatasetError(f"{ties_file}: the same ties file is given twice")
         loaded.add(ties_file.resolve())
-        part = _read_part(source, progress=progress)
+        part = _read_part(source, progress=progress, cache=cache)
         rejected += part.rejected
         notes += part.notes
         if part.actors is not None:
@@ -1087,7 +1099,7 @@ def load_dataset(paths=None, *, progress=None):
                    rejected=rejected, sources=[str(s) for s in specs], notes=notes)
 
 
-def _read_part(source, *, progress=None):
+def _read_part(source, *, progress=None, cache=True):
     """Read one resolved source into a checked :class:`Part` (CSV here; others via graph.sources)."""
     if source.reader == "dir":
         ties_path = source.path / "ties.csv"
@@ -1105,7 +1117,7 @@ def _read_part(source, *, progress=None):
     if source.reader == "csv":
         ties, rejected = read_ties(source.path)
         return Part(label=str(source.path), ties=ties, rejected=rejected, checked=True)
-    part = read_source(source, progress=progress)
+    part = read_source(source, progress=progress, cache=cache)
     if part.checked:
         return _xml_checked(part)
     ties, rejected = check_ties(part.ties, part.label, part.rejected)

@@ -32,6 +32,7 @@ SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xl
 FORMATS = {"csv": None, "dir": None,
            "gexf": "graph.formats.gexf:read_gexf", "graphml": "graph.formats.graphml:read_graphml",
            "json": "graph.formats.jsongraph:read_json", "xlsx": "graph.formats.xlsx:read_xlsx"}
+FORMATS["parquet"] = "graph.parquet:read_parquet"
 
 #: Public-dataset kinds accepted before ``:`` (``sipri:FILE``); see graph.importers.
 IMPORT_KINDS = ("sipri", "atop", "cow-trade", "icews", "gdelt")
@@ -115,8 +116,11 @@ def _directory(text, path, fmt):
     raise DatasetError(f"{path}: directory has no ties.csv")
 
 
-def read_source(source, *, progress=None, cow_codes=None):
+def read_source(source, *, progress=None, cow_codes=None, cache=True):
     """Read a resolved source other than a CSV file or directory into a :class:`Part`.
+
+    A public dataset (``KIND:FILE``) is imported through the import cache
+    (:mod:`graph.cache`) unless ``cache`` is false; events are aggregated by month.
 
     Raises
     ------
@@ -124,12 +128,21 @@ def read_source(source, *, progress=None, cow_codes=None):
         If the source cannot be read.
     """
     if source.reader in IMPORT_KINDS:
-        from .importers import import_dataset
-        from .dataset import Part
-        ds = import_dataset(source.reader, source.path, cow_codes=cow_codes, progress=progress)
-        return Part(label=str(ds.sources[0] if ds.sources else source.path), ties=ds.ties,
-                    actors=ds.actors, documents=ds.documents, rejected=list(ds.rejected),
-                    notes=list(ds.notes), checked=True)
+        from .cache import cached_import
+        from .importers import EVENT_KINDS
+        period = "month" if source.reader in EVENT_KINDS else "none"
+
+        def build():
+            from .dataset import Part
+            from .importers import import_dataset
+            ds = import_dataset(source.reader, source.path, cow_codes=cow_codes, progress=progress,
+                                period=period)
+            return Part(label=str(ds.sources[0] if ds.sources else source.path), ties=ds.ties,
+                        actors=ds.actors, documents=ds.documents, rejected=list(ds.rejected),
+                        notes=list(ds.notes), checked=True)
+        return cached_import(source.reader, source.path, build,
+                             options=(("period", period), ("cow_codes", str(cow_codes or ""))),
+                             use_cache=cache, progress=progress)
     target = FORMATS.get(source.reader)
     if not target:
         raise DatasetError(f"{source.spec}: reading {source.reader} files is not supported")

@@ -72,3 +72,16 @@ def dataset_dir(tmp_path):
 def ties_csv(tmp_path):
     """A single ties CSV with no actor table (actors are inferred)."""
     return write_csv(tmp_path / "ties.csv", TIE_HEADER, SMALL_TIES)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_import_cache(tmp_path_factory):
+    """--data KIND:FILE caches imports; the tests keep that cache in a temporary directory."""
+    import os
+    old = os.environ.get("TIEGRAPH_CACHE_DIR")
+    os.environ["TIEGRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("import-cache"))
+    yield
+    if old is None:
+        os.environ.pop("TIEGRAPH_CACHE_DIR", None)
+    else:
+        os.environ["TIEGRAPH_CACHE_DIR"] = old
