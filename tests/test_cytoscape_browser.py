@@ -8,8 +8,6 @@ missing, except under CI, where that is a failure.
 
 import json
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -17,48 +15,30 @@ from click.testing import CliRunner
 from cli import cli
 from conftest import ROOT
 from graph.load import load_dataset
+from test_browser import browser  # noqa: F401  (the browser fixture)
 from test_formats import HOSTILE, hostile_dataset
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CYTOSCAPE = ROOT / "tests" / ".npm" / "node_modules" / "cytoscape" / "dist" / "cytoscape.min.js"
 
 
-def _missing():
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        return f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if not CYTOSCAPE.is_file():
-        return f"{CYTOSCAPE} is missing (bash tests/run.sh installs it with npm)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -e '.[test]')"
-    return None
-
-
 @pytest.fixture(scope="module")
-def page():
-    reason = _missing()
-    if reason:
+def page(browser):
+    if not CYTOSCAPE.is_file():
+        reason = f"{CYTOSCAPE} is missing (bash tests/run.sh installs it with npm)"
         if os.environ.get("CI"):
             pytest.fail(f"the Cytoscape.js test cannot run in CI: {reason}")
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        exe = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-        browser = p.chromium.launch(executable_path=exe, args=ARGS)
-        pg = browser.new_page()
-        outside = []
-        pg.route("**/*", lambda route: (outside.append(route.request.url), route.abort())
-                 if not route.request.url.startswith(("about:", "data:", "blob:")) else route.continue_())
-        errors = []
-        pg.on("pageerror", lambda ex: errors.append(str(ex)))
-        pg.goto("about:blank")
-        pg.add_script_tag(content=CYTOSCAPE.read_text(encoding="utf-8"))
-        pg.outside, pg.errors = outside, errors
-        yield pg
-        browser.close()
+    pg = browser.new_page()
+    outside = []
+    pg.route("**/*", lambda route: (outside.append(route.request.url), route.abort())
+             if not route.request.url.startswith(("about:", "data:", "blob:")) else route.continue_())
+    errors = []
+    pg.on("pageerror", lambda ex: errors.append(str(ex)))
+    pg.goto("about:blank")
+    pg.add_script_tag(content=CYTOSCAPE.read_text(encoding="utf-8"))
+    pg.outside, pg.errors = outside, errors
+    yield pg
+    pg.close()
 
 
 LOAD = """doc => {

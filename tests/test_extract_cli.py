@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
+from test_browser import browser  # noqa: F401  (the browser fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -286,29 +287,19 @@ def test_proposed_ties_are_dashed_in_the_elements():
     assert ties["t1"]["dashes"] is False and not ties["t1"]["note"]
 
 
-def test_a_page_with_proposed_ties_draws_in_a_real_browser(article, tmp_path):
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("Debian's chromium is not installed (tests/run.sh installs it)")
-    from playwright.sync_api import sync_playwright
+def test_a_page_with_proposed_ties_draws_in_a_real_browser(article, tmp_path, browser):
+    from test_browser import Page
     cands = tmp_path / "c.csv"
     run("extract", article, "--date", "2024-06-20", "--out", cands)
     html = tmp_path / "c.html"
     assert run("--data", ROOT / "data", "--data", cands, "render", "--out", html).exit_code == 0
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(chromium), args=args)
-        page = b.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(html.resolve().as_uri())
-        page.wait_for_function("document.querySelectorAll('.tiegraph[data-drawn]').length >= 1",
-                               timeout=20000)
-        ties = page.evaluate("""() => Array.from(document.querySelectorAll('script'))
+    page = Page(browser).open(html)
+    try:
+        ties = page.js("""() => Array.from(document.querySelectorAll('script'))
             .map(s => s.textContent).join(' ')""")
-        b.close()
-    assert errors == []
+        page.clean()
+    finally:
+        page.close()
     assert "proposed (an extract candidate, not yet reviewed)" in ties
 
 

@@ -167,8 +167,11 @@ def test_the_tables_reject_a_bad_row_naming_file_line_and_field(tmp_path):
 def test_every_reference_cue_stands_for_the_last_actors_named(ex, row):
     second = row["example"].split(". ", 1)[1]
     cands = [c for c in found(ex, row["example"]) if c.quote == second]
-    n = int(row["count"])
-    assert len({frozenset((c.source, c.target)) for c in cands}) == n * (n - 1) // 2, row["cue"]
+    n = 3 if row["count"] == "group" else int(row["count"])
+    pairs = {frozenset((c.source, c.target)) for c in cands}
+    assert len(pairs) == n * (n - 1) // 2, row["cue"]
+    if row["count"] == "group":  # the actors named together, not the one named apart (Brazil)
+        assert not any("BRA" in p for p in pairs), row["cue"]
     assert all(c.start == "2020" for c in cands)
 
 
@@ -192,3 +195,95 @@ def test_goods_before_a_participle_and_plural_nouns(ex):
     assert [(x.source, x.target, x.type) for x in c] == [("RUS", "CHN", "energy")]
     c = found(ex, "Peruvian–Chilean meetings took place in 2019.")
     assert {(x.source, x.target, x.type) for x in c} == {("PER", "CHL", "diplomatic")}
+
+
+def test_a_reference_reaches_back_to_the_paragraph_before(ex):
+    text = "Chile and Peru signed a pact in 2019.\n\nIn 2020, the two countries held joint drills."
+    assert {(c.type, frozenset((c.source, c.target))) for c in found(ex, text)} >= {
+        ("military_exercise", frozenset(("CHL", "PER")))}
+    far = "Chile and Peru signed a pact in 2019.\n\n" + "Nothing happened.\n\n" * 12 + \
+        "In 2020, the two countries held joint drills."
+    assert not [c for c in found(ex, far) if c.type == "military_exercise"]
+
+
+def test_an_undirected_cue_takes_a_party_after_it_only_next_to_it(ex):
+    pairs = {frozenset((c.source, c.target)) for c in
+             found(ex, "Chile and its allies have few options for curbing trade among Peru and Bolivia.")
+             if c.type == "security_commitment"}
+    assert frozenset(("CHL", "PER")) not in pairs
+    assert {c.type for c in found(ex, "In 2019, Chile formed a partnership with Peru.")} == {"political_support"}
+
+
+def test_a_reference_followed_by_its_members_is_not_resolved_backwards(ex):
+    text = "Brazil criticised Chile in 2019. In 2020, the three leaders of Peru, Bolivia and Ecuador held a summit."
+    assert {frozenset((c.source, c.target)) for c in found(ex, text) if c.type == "diplomatic"
+            and c.quote.startswith("In 2020")} <= {frozenset(p) for p in
+                                                  (("PER", "BOL"), ("PER", "ECU"), ("BOL", "ECU"))}
+
+
+def test_an_act_named_by_its_possessive_inside_another_statement_is_not_a_new_tie(ex):
+    said = found(ex, "In 2015, Brazil supported Chile’s invasion of Peru.")
+    assert {(c.type, c.source, c.target) for c in said} == {("political_support", "BRA", "CHL")}
+    said = found(ex, "In 2015, Brazil and Bolivia responded to Chile’s brutal invasion of Peru.")
+    assert not [c for c in said if c.type == "hostile_act"]
+    said = found(ex, "Chile’s invasion of Peru in 2015 caused Chile to be condemned.")
+    assert [(c.source, c.target) for c in said if c.type == "hostile_act"] == [("CHL", "PER")]
+
+
+def test_that_said_and_an_agreed_plan_are_not_uncertain(ex):
+    assert {c.confidence for c in found(ex, "That said, Chile and Peru held joint drills in 2019.")} == {"confirmed"}
+    assert {c.confidence for c in found(ex, "In 2019, Chile and Peru agreed to a plan of annual joint drills.")
+            if c.type == "military_exercise"} == {"confirmed"}
+
+
+def test_a_footnote_marker_glued_to_a_full_stop_ends_the_sentence(ex):
+    cands = found(ex, "Chile and Peru met in 2012.REF In 2019, Bolivia and Ecuador held joint drills.")
+    assert {c.quote for c in cands if c.type == "military_exercise"} == {
+        "In 2019, Bolivia and Ecuador held joint drills."}
+
+
+def test_and_warned_is_a_second_act_not_a_report(ex):
+    text = "In 2019, Chile condemned Peru and warned of consequences."
+    assert {c.confidence for c in found(ex, text) if c.type == "diplomatic"} == {"confirmed"}
+    text = "In 2019, Chile condemned Peru, officials warned."
+    assert {c.confidence for c in found(ex, text) if c.type == "diplomatic"} == {"reported"}
+
+
+def test_a_negation_far_before_a_cue_without_a_party_before_it_does_not_reach_it(ex):
+    text = ("In 2021, Brazil does not need to join every initiative, as shown by the newly "
+            "created coalition of Chile, Peru and Bolivia.")
+    assert {frozenset((c.source, c.target)) for c in found(ex, text) if c.type == "diplomatic"} >= {
+        frozenset(("CHL", "PER"))}
+    assert not [c for c in found(ex, "In 2021, there was no coalition of Chile and Peru.")
+                if c.type == "diplomatic"]
+
+
+def test_the_demonym_act_inside_another_statement_is_not_a_new_tie(ex):
+    said = found(ex, "In 2015, Brazil supported the Chilean invasion of Peru.")
+    assert not [c for c in said if c.type == "hostile_act"]
+    said = found(ex, "The Chilean invasion of Peru in 2015 caused outrage.")
+    assert [(c.source, c.target) for c in said if c.type == "hostile_act"] == [("CHL", "PER")]
+
+
+def test_a_directed_cue_takes_an_unmarked_target_only_next_to_it(ex):
+    text = "In 2019, Chilean threatening behavior triggered a resurgence in Peruvian defence spending."
+    assert not [c for c in found(ex, text) if c.type == "hostile_act"]
+    assert [(c.source, c.target) for c in found(ex, "In 2019, Chile threatened Peru.")] == [("CHL", "PER")]
+
+
+def test_an_agreement_is_typed_by_what_it_is_about(ex):
+    said = found(ex, "In 2019, Chile and Peru agreed to a plan of annual joint drills.")
+    assert {c.type for c in said} == {"military_exercise"}
+    assert {c.type for c in found(ex, "In 2019, Chile and Peru agreed to resume talks.")} == {"diplomatic"}
+
+
+def test_the_subject_of_an_act_without_one_is_carried_over(ex):
+    text = ("In 2019, Chile and Peru held joint drills. Naval patrols in 2020 were meant to "
+            "intimidate Bolivia.")
+    got = {(c.source, c.target) for c in found(ex, text) if c.type == "hostile_act"}
+    assert got == {("CHL", "BOL"), ("PER", "BOL")}
+    assert all("carried over" in c.rule for c in found(ex, text) if c.type == "hostile_act")
+    alone = "Naval patrols in 2020 were meant to intimidate Bolivia."
+    assert not [c for c in found(ex, alone) if c.type == "hostile_act"]
+    text = "In 2019, Chile and Peru held joint drills. Imports from Ecuador grew in 2020 in Bolivia."
+    assert not [c for c in found(ex, text) if c.type == "trade" and "carried" in c.rule]

@@ -24,12 +24,17 @@ ALWAYS_DIRECTED = {"arms_transfer", "technology_transfer", "sanctions", "hostile
 _GRADE_RANK = {"confirmed": 0, "reported": 1, "assessed": 2, "speculated": 3}
 _JOINERS = {",", "and", "&", "–", "—", "-", "/", "the", "’s", "'s", "’", "as", "well", "or", "both"}
 _SOURCE_PREPS = {"from", "by"}
+_POSSESSIVE = {"’s", "'s", "’", "'"}
+_AGREEMENT = {"agree", "agreement", "pledge"}
 _BE = {"be", "is", "are", "was", "were", "been", "being"}
 _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "because", "although",
              "however", "(", ")"}
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
               "warned", "claimed", "reported", "declared"}
-_MAX_GAP = 14
+_MAX_GAP = 18
+_OBJECT_GAP = 16  # a verb cue's goods stand this many words after it at most ("sent … shells")
+_NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
+_HISTORY = 3  # how many paragraphs (headings included) a reference may reach back
 _LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*)+")
 
 
@@ -80,6 +85,10 @@ class Extractor:
         nlp = spacy.blank("en")
         infixes = list(nlp.Defaults.infixes) + [r"[–—]"]
         nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+        # a footnote marker glued to the end of a sentence ("since 2012.REF During") is its own
+        # token, so the full stop before it ends the sentence
+        suffixes = [r"(?<=[.!?”\"])REF"] + list(nlp.Defaults.suffixes)
+        nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
         nlp.add_pipe("sentencizer")
         self.nlp = nlp
         table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
@@ -115,10 +124,10 @@ class Extractor:
         self.ref_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.refs = {}
         for i, r in enumerate(tables.references):
-            self.refs[f"R{i}"] = int(r["count"])
+            self.refs[f"R{i}"] = 0 if r["count"] == "group" else int(r["count"])
             self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
-        self._date_cache, self._semis = {}, None
+        self._date_cache, self._semis, self._carry = {}, None, ()
 
     # ------------------------------------------------------------------ pipeline
     def _lemmatize(self, doc):
@@ -159,22 +168,30 @@ class Extractor:
         paras = self.paragraphs(text)
         strings = self.nlp.vocab.strings
         docs = self.nlp.pipe((p for _, p in paras), batch_size=64)
-        for (offset, para), doc in zip(paras, docs):
-            if _heading(para):
-                continue
-            self._lemmatize(doc)
+        history = []  # actor ids each of the last paragraphs named, in order (references look back)
+        groups = []  # (paragraph number, actor ids named together) of the last paragraphs
+        for n_para, ((offset, para), doc) in enumerate(zip(paras, docs)):
             actors = sorted(filter_spans([Span(doc, a, b, label=m)
                                           for m, a, b in self.actor_matcher(doc)]),
                             key=lambda sp: sp.start)
-            actors = self._resolve_references(doc, actors)
+            if _heading(para):
+                history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
+                continue
+            self._lemmatize(doc)
+            near = [g for k, g in groups if k >= n_para - _HISTORY]
+            actors = self._resolve_references(doc, actors, [x for h in history for x in h], near)
+            history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
+            groups = (groups + [(n_para, g) for g in self._groups(doc, actors)])[-4:]
             trig = [(self.triggers[strings[m]], a, b) for m, a, b in self.trigger_matcher(doc)]
             cues = [(self.cues[strings[m]], a, b) for m, a, b in self.cue_matcher(doc)]
             para_date = None
             for sent in doc.sents:
                 s0, s1 = sent.start, sent.end
+                before = self._groups(doc, [sp for sp in actors if sp.end <= s0])
+                self._carry = before[-1] if before else (near[-1] if near else ())
                 in_s = [sp for sp in actors if s0 <= sp.start and sp.end <= s1]
                 t_s = [t for t in trig if s0 <= t[1] and t[2] <= s1]
-                if t_s and len({sp.label_ for sp in in_s}) >= 2:
+                if t_s and (len({sp.label_ for sp in in_s}) >= 2 or in_s and self._carry):
                     c_s = [c for c in cues if s0 <= c[1] and c[2] <= s1]
                     out.extend(self._sentence(sent, in_s, t_s, c_s, offset, article_date, para_date))
                 own = self._date_in(sent.text, article_date, None)
@@ -182,9 +199,13 @@ class Extractor:
                     para_date = own
         return out
 
-    def _resolve_references(self, doc, actors):
+    def _resolve_references(self, doc, actors, history=(), groups=()):
         """"the two countries", "the three leaders" (references.csv) stand for the last two or
-        three distinct actors named before them in the paragraph: one span per actor."""
+        three distinct actors named before them in the paragraph, or, when it names fewer, in
+        the paragraphs just before (``history``: their actor ids in order): one span per actor.
+        A ``group`` reference ("the leaders", "they") stands for the last actors named together
+        ("Japan, South Korea and the United States", or an earlier reference): in the paragraph,
+        else the last of ``groups`` (those of the paragraphs just before)."""
         refs = sorted(self.ref_matcher(doc), key=lambda m: m[1])
         if not refs:
             return actors
@@ -192,13 +213,43 @@ class Extractor:
         out = list(actors)
         for m, a, b in refs:
             n = self.refs[self.nlp.vocab.strings[m]]
+            if any(x.start < b and a < x.end for x in out):
+                continue  # part of a name
+            named_after = b + 1 < len(doc) and doc[b].lower_ == "of" and any(
+                x.start in (b + 1, b + 2) for x in actors)  # "the three leaders of Japan, …"
+            if named_after:
+                continue
+            if n == 0:
+                before = self._groups(doc, [x for x in out if x.end <= a])
+                labels = before[-1] if before else (groups[-1] if groups else ())
+                out += [Span(doc, a, b, label=lab) for lab in labels]
+                out.sort(key=lambda sp: sp.start)
+                continue
             recent = []
-            for sp in reversed([x for x in actors if x.end <= a]):
-                if sp.label_ not in recent:
-                    recent.append(sp.label_)
-            if len(recent) >= n and not any(x.start < b and a < x.end for x in actors):
+            for lab in [x.label_ for x in reversed(actors) if x.end <= a] + list(reversed(history)):
+                if lab not in recent:
+                    recent.append(lab)
+            if len(recent) >= n:
                 out += [Span(doc, a, b, label=lab) for lab in reversed(recent[:n])]
+                out.sort(key=lambda sp: sp.start)
         return sorted(out, key=lambda sp: sp.start)
+
+    @staticmethod
+    def _groups(doc, spans):
+        """The actor ids of each run of two or more distinct actors named together, in order."""
+        out, run, last = [], [], None
+        for sp in spans:
+            joined = last is not None and (sp.start == last.start or (
+                sp.start - last.end <= 4 and all(t.lower_ in _JOINERS for t in doc[last.end:sp.start])))
+            if not joined:
+                if len(set(run)) >= 2:
+                    out.append(tuple(dict.fromkeys(run)))
+                run = []
+            run.append(sp.label_)
+            last = sp
+        if len(set(run)) >= 2:
+            out.append(tuple(dict.fromkeys(run)))
+        return out
 
     # ------------------------------------------------------------------ one sentence
     def _sentence(self, sent, actors, trig, cues, offset, article_date, para_date):
@@ -218,7 +269,7 @@ class Extractor:
                 # ("Russian crude exported to China")
                 obj = next(((o, oa, ob) for o, oa, ob in objects
                             if o["type"] == r["type"] and lo <= oa < hi
-                            and (b <= oa <= b + 12 or 0 <= a - ob < 3)), None)
+                            and (b <= oa <= b + _OBJECT_GAP or 0 <= a - ob < 3)), None)
                 if obj is None:
                     continue
             plan.append((r, a, b, obj))
@@ -229,9 +280,44 @@ class Extractor:
         for r, a, b, obj in plan:
             if obj is None and (a in specific or a in used):
                 continue
-            found.extend(self._candidates(doc, sent, s0, s1, r, a, b, obj, actors, cues, offset,
-                                          article_date, para_date))
-        return found
+            if self._embedded(doc, a, b, actors, plan, r, s0, s1):
+                continue
+            found.extend((a, r, c) for c in self._candidates(
+                doc, sent, s0, s1, r, a, b, obj, actors, cues, offset, article_date, para_date))
+        # "agreed to a plan of joint exercises": an agreement is typed by what it is about, when
+        # a cue of another type follows it for the same pair
+        content = {}
+        for a, r, c in found:
+            content.setdefault(frozenset((c.source, c.target)), []).append((a, c.type))
+        return [c for a, r, c in found
+                if not (r["cue"] in _AGREEMENT and c.type == "diplomatic"
+                        and any(a2 > a and t != "diplomatic"
+                                for a2, t in content[frozenset((c.source, c.target))]))]
+
+    def _embedded(self, doc, a, b, actors, plan, r, s0, s1):
+        """An act named by its actor's possessive ("Russia’s invasion of Ukraine", "Moscow’s
+        brutal invasion") after another cue of its clause ("supported", "did not criticize",
+        "responded to") is what that cue is about, not a new statement: no candidate of its own."""
+        ends, starts = {sp.end for sp in actors}, {sp.start for sp in actors}
+        k = next((k for k in (a - 1, a - 2) if k > s0 and doc[k].lower_ in _POSSESSIVE
+                  and k in ends), None)
+        if k is None:  # "the Russian invasion of Ukraine": a demonym after "the"
+            owner = next((sp for sp in actors if sp.end in (a, a - 1) and sp.start > s0
+                          and doc[sp.start - 1].lower_ == "the"), None)
+            if owner is None:
+                return False
+            k = owner.end
+            ends = ends | {k}
+        lo, hi = self._clause(doc, s0, s1, a)
+        if any(lo <= a2 < k and r2["type"] != r["type"] for r2, a2, b2, _ in plan):
+            return True
+        # "China and North Korea responded to Russia’s invasion of Ukraine": another actor
+        # before the possessor, and the act has its own object ("of Ukraine")
+        owner = next(sp for sp in actors if sp.end == k)
+        before = [sp for sp in actors if lo <= sp.start and sp.end < owner.start
+                  and sp.label_ != owner.label_]
+        after = b < hi and doc[b].lower_ in ("of", "against", "on", "in") and (b + 1) in starts
+        return bool(before) and after
 
     def _clause(self, doc, s0, s1, i):
         """The token range of the clause around token ``i``: semicolons end clauses."""
@@ -286,13 +372,25 @@ class Extractor:
         end_tok = obj[2] if obj else b
         left, _ = self._group(doc, actors, a, -1, (lo, hi))
         right, prep = self._group(doc, actors, b, +1, (lo, hi))
+        carried = False
+        if (not left and right and lo == s0 and self._carry and prep not in _SOURCE_PREPS
+                and (r["directed"] == "true" or typ in ALWAYS_DIRECTED)
+                and not any(s0 <= sp.start < a for sp in actors)
+                and not self._group(doc, actors, right[-1].end, +1, (lo, hi))[0]
+                and not any(t.lower_ in ("its", "their", "his", "her") for t in doc[max(s0, a - 3):a])):
+            # "Joint exercises … have been meant to intimidate Japan": the acts of the actors
+            # last named together before this sentence (its subject is carried over)
+            from spacy.tokens import Span
+            left = [Span(doc, a, a, label=lab) for lab in self._carry
+                    if lab not in {x.label_ for x in right}]
+            carried = bool(left)
         right2, prep2 = [], ""
         if right:
             right2, prep2 = self._group(doc, actors, right[-1].end, +1, (lo, hi))
         # negation: a negation cue between the first party and the trigger
         first = left[0].start if left else lo
         for (kind, _, cue), ca, cb in cues:
-            if kind == "negation" and first <= ca < end_tok and (ca >= a - 6 or not left):
+            if kind == "negation" and first <= ca < end_tok and ca >= a - 6:
                 return []
         refusal = next(((cue, ca) for (kind, _, cue), ca, cb in cues if kind == "refusal"
                         and lo <= ca < hi), None)
@@ -302,6 +400,8 @@ class Extractor:
                    and doc[a].lower_ != doc[a].lemma_)
         how = "active"
         pairs = []
+        if directed and left and right and not prep and not obj and right[0].start - b > _NEAR:
+            right = []  # "… threatening behavior triggered a resurgence in U.S. …": not its target
         if directed:
             if left and right:
                 src, tgt = left, right
@@ -328,7 +428,11 @@ class Extractor:
             if refusal:
                 polarity, typ, how = "adversarial", "diplomatic", f"refused ('{refusal[0]}')"
             pairs = [(s, t) for s in src for t in tgt if s.label_ != t.label_]
+            if carried:
+                how += "; subject carried over from the actors named together before"
         else:
+            if left and right and right[0].start - b > _NEAR:
+                right = []  # a party after the cue stands next to it ("a partnership with Peru")
             parties = left + right + (right2 if not left else [])
             if len({p.label_ for p in parties}) < 2:
                 return []
@@ -416,6 +520,12 @@ class Extractor:
         for (kind, grade, cue), ca, cb in cues:
             if kind != "grade" or not (lo <= ca < end_tok):
                 continue
+            if (grade == "reported" and ca > 0 and doc[ca - 1].lower_ == "that" and cb < len(doc)
+                    and doc[cb].text == ","):
+                continue  # "That said, …": a turn of phrase, nobody reports anything
+            if grade == "reported" and doc[ca].lower_ in _REPORTING and ca > 0 and \
+                    doc[ca - 1].lower_ == "and":
+                continue  # "… condemned the tests and warned …": a second act of the same subject
             if grade == "reported" and doc[ca].lower_ in _REPORTING:
                 speaker = [sp for sp in actors if sp.end <= ca and ca - sp.end <= 4
                            and not any(t.is_punct for t in doc[sp.end:ca])]
