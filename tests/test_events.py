@@ -142,6 +142,32 @@ def test_bad_files_are_clear_errors(tmp_path):
         aggregate_events("gdelt", [EXTERNAL / "icews14_events" / "icews14_events_2014.csv"])
 
 
+
+def test_damaged_zip_member_is_a_clear_error(tmp_path):
+    """A zip member whose deflated bytes or CRC are damaged: a DatasetError naming the file, not a traceback."""
+    path = write_gdelt(tmp_path / "20240101000000.export.CSV.zip", EVENTS * 50)
+    info = zipfile.ZipFile(path).infolist()[0]
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for k in range(start + 20, start + info.compress_size - 20, 97):
+        data[k] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(DatasetError, match=r"20240101000000\.export\.CSV\.zip"):
+        aggregate_events("gdelt", [path])
+    # a CRC that does not match the (intact) data
+    good = write_gdelt(tmp_path / "crc.export.CSV.zip", EVENTS * 50)
+    info = zipfile.ZipFile(good).infolist()[0]
+    raw = bytearray(good.read_bytes())
+    raw[info.header_offset + 14] ^= 0xFF  # the local header's CRC-32
+    central = raw.rfind(b"PK\x01\x02")
+    raw[central + 16] ^= 0xFF  # and the central directory's, which zipfile trusts
+    good.write_bytes(bytes(raw))
+    with pytest.raises(DatasetError, match=r"crc\.export\.CSV\.zip.*(CRC|unzipped)"):
+        aggregate_events("gdelt", [good])
+    with pytest.raises(DatasetError, match=r"crc\.export\.CSV\.zip.*CRC"):
+        import_dataset("gdelt", [str(good)], period="none")
+
+
 ICEWS_HEADER = ["Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
                 "CAMEO Code", "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID",
                 "Sentence Number", "Publisher", "City", "District", "Province", "Country", "Latitude",

@@ -45,6 +45,7 @@ import io
 import struct
 import threading
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -277,7 +278,7 @@ def sniff(path):
     with _open_text(path) as fh:
         try:
             head = fh.readline(1 << 20)
-        except (OSError, EOFError, zipfile.BadZipFile) as ex:
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as ex:
             raise DatasetError(f"{path}: cannot be read ({ex})") from None
     if not head.strip():
         raise DatasetError(f"{path}: the file is empty")
@@ -416,7 +417,7 @@ def _inflate(path, member):
             return data
         with zipfile.ZipFile(path) as zf:
             return zf.read(member)
-    except (zipfile.BadZipFile, OSError, EOFError) as ex:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as ex:
         raise DatasetError(f"{path} ({member.filename}): cannot be unzipped ({ex})") from None
 
 
@@ -503,7 +504,7 @@ def _zip_batches(paths, layout_of, progress, stage):
                             column_names=[f"_c{i}" for i in range(n)], block_size=8 << 20), **_zip_options(n))
                         for batch in batches:
                             yield _zip_batch(batch, n, index[path], files)
-                    except (pa.ArrowInvalid, zipfile.BadZipFile, OSError, EOFError) as ex:
+                    except (pa.ArrowInvalid, zipfile.BadZipFile, OSError, EOFError, zlib.error) as ex:
                         raise DatasetError(f"{path} ({member.filename}): not a GDELT file of {n} fields: "
                                            f"{str(ex).splitlines()[0]}") from None
                     continue
@@ -801,8 +802,11 @@ def read_event_frame(kind, path):
     if layout in ("gdelt-csv", "icews-csv"):
         return None  # the importers read these themselves
     import csv
-    with _open_text(path) as fh:
-        data = fh.read()
+    try:
+        with _open_text(path) as fh:
+            data = fh.read()
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as ex:
+        raise DatasetError(f"{path}: cannot be read ({ex})") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as ex:
