@@ -596,7 +596,14 @@ def _xml_illegal_mask(col):
             data = chunk.buffers()[2]
             if data is None or len(chunk) == 0:
                 continue
-            b = np.frombuffer(data, dtype=np.uint8)
+            # only the bytes of this chunk's values: the chunks of a column read from Parquet
+            # are often slices of one shared buffer, which would otherwise be scanned once each
+            width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
+            b = np.frombuffer(data, dtype=np.uint8)[
+                offsets[chunk.offset]:offsets[chunk.offset + len(chunk)]]
+            if len(b) == 0 or (b.min() >= 32 and b.max() < 0xEF):  # two fast reductions, no temporaries
+                continue
             low = b < 32  # two plain passes (a tab or line break inside a value is fine)
             if low.any():
                 found = b[low]
