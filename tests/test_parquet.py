@@ -70,3 +70,26 @@ def test_directory_of_parquet_files_and_import_as_parquet(tmp_path):
     both = load_dataset([str(parts)])
     assert sorted(both.ties["id"]) == sorted(ds.ties["id"])
     assert CliRunner().invoke(cli, ["--data", str(parts), "summary"]).exit_code == 0
+
+
+def test_parquet_xml_illegal_text_in_any_row_group(tmp_path):
+    """Text XML cannot carry is refused wherever it sits: the file's row groups become chunks
+    sharing one buffer, and a control character or U+FFFE in a late one is found as in the first."""
+    n = 40
+    quote = ["plain text"] * n
+    quote[3] = "esc \x1b[31m"
+    quote[27] = "bad \ufffe here"
+    note = ["tab\tand\nnewline are fine"] * n
+    note[35] = "nul \x00"
+    table = pa.table({
+        "id": [f"t{i}" for i in range(n)], "source": ["USA"] * n, "target": ["CHN"] * n,
+        "type": ["trade"] * n, "start": ["2024"] * n, "directed": [True] * n, "weight": [1.0] * n,
+        "confidence": ["reported"] * n, "doc": ["d"] * n, "quote": quote, "note": note,
+    })
+    path = tmp_path / "groups.parquet"
+    pq.write_table(table, path, row_group_size=8)
+    assert pq.ParquetFile(path).num_row_groups == 5
+    ds = load_dataset([str(path)])
+    got = sorted((r["line"], r["field"]) for r in ds.rejected)
+    assert got == [(4, "quote"), (28, "quote"), (36, "note")]
+    assert len(ds.ties) == n - 3 and "t27" not in ds.ties["id"].tolist()
