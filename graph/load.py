@@ -837,27 +837,33 @@ def check_ties(frame, path, rejected=()):
         ids_first = pool.submit(_first_rows, frame["id"])
         numbers = pool.submit(lambda w, v: (_parse_number(w), _parse_number(v)),
                               frame["weight"], frame["value"])
+        starts = pool.submit(parse_partial_dates, frame["start"])
+        blanks = pool.submit(lambda: {c: _blank(frame[c]) for c in TIE_REQUIRED})
     try:
         # positions in the vocabularies: one pass each, and nothing more when every value is found
         type_at = _positions(frame["type"], TIE_TYPES)
         confidence_at = _positions(frame["confidence"], CONFIDENCE_LEVELS)
         polarity_at = _positions(frame["polarity"], ("",) + POLARITIES)
-        start_lo, start_hi, start_ok = parse_partial_dates(frame["start"])
+        if not pool:
+            start_lo, start_hi, start_ok = parse_partial_dates(frame["start"])
         has_end = ~chk.blank("end")
         if has_end.any():  # an open-ended tie leaves end empty; often every one does
             _, end_hi, end_ok = parse_partial_dates(frame["end"])
-            end_date = end_hi.where(has_end, start_hi)
-        else:  # the dtype an all-empty column parses to, as when it was parsed
-            end_date = start_hi.astype(parse_partial_dates(pd.Series([""]))[1].dtype)
         directed, bad_bool = _parse_bool(frame["directed"])
         if pool:
             first, (weight, value) = ids_first.result(), numbers.result()
+            start_lo, start_hi, start_ok = starts.result()
+            chk._blank.update(blanks.result())
         else:
             first, weight, value = None, _parse_number(frame["weight"]), _parse_number(frame["value"])
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
 
+    if has_end.any():
+        end_date = end_hi.where(has_end, start_hi)
+    else:  # the dtype an all-empty column parses to, as when it was parsed
+        end_date = start_hi.astype(parse_partial_dates(pd.Series([""]))[1].dtype)
     chk.required(TIE_REQUIRED)
     chk.xml_text()
     chk.unique_ids(first=first)
