@@ -73,8 +73,8 @@ def test_directory_of_parquet_files_and_import_as_parquet(tmp_path):
 
 
 def test_parquet_xml_illegal_text_in_any_row_group(tmp_path):
-    """Text XML cannot carry is refused wherever it sits: the file's row groups become chunks
-    sharing one buffer, and a control character or U+FFFE in a late one is found as in the first."""
+    """Text XML cannot carry is refused wherever it sits: a control character or U+FFFE in a late
+    row group (a later chunk of the column) is found as in the first."""
     n = 40
     quote = ["plain text"] * n
     quote[3] = "esc \x1b[31m"
