@@ -902,7 +902,7 @@ def accept(session, candidates, into):
     with library_errors():
         texts, added, refused = accept_into(candidates, into, lexicon=load_tables())
     for cid, reason in refused:
-        click.echo(f"refused {cid}: {reason}", err=True)
+        say(f"refused {cid}: {reason}", err=True)
     if not added:
         session.info(f"nothing to add to {into} ({len(refused)} refused; accept candidates with "
                      "'tiegraph review' first)")
@@ -915,7 +915,7 @@ def accept(session, candidates, into):
         if ds.rejected:
             from graph.dataset import format_rejection
             for r in ds.rejected[:20]:
-                click.echo(format_rejection(r).replace(tmp + "/", f"{into}/"), err=True)
+                say(format_rejection(r).replace(tmp + "/", f"{into}/"), err=True)
             raise click.ClickException(f"{into}: the result would not validate "
                                        f"({count_rows(ds.rejected)} row(s) rejected); nothing written")
     from graph.files import atomic_files
@@ -1000,7 +1000,7 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
         raise click.UsageError(f"{kind} imports one file at a time; got {len(files)}")
     shown = files[0] if len(files) == 1 else f"{len(files)} file patterns"
     with library_errors(), session.progress() as progress:
-        from graph.load import check_regular_file
+        from graph.sources import check_regular_file
         for f in files:
             if not any(ch in f for ch in "*?["):  # a glob is expanded by the importer
                 check_regular_file(f)

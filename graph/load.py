@@ -20,7 +20,7 @@ import pandas as pd
 
 from .dataset import Dataset, Part, format_rejection
 from .errors import DatasetError
-from .sources import read_source, resolve_source
+from .sources import check_regular_file, read_source, resolve_source
 from .schema import (ACTOR_COLUMNS, ACTOR_KINDS, ACTOR_REQUIRED, ADVERSARIAL_TYPES, CONFIDENCE_LEVELS,
                      DOCUMENT_COLUMNS, DOCUMENT_REQUIRED, POLARITIES, TIE_COLUMNS,
                      TIE_REQUIRED, TIE_TYPES, default_polarity)
@@ -61,38 +61,6 @@ def bundled_data_dir():
 
 #: A header wider than this is refused at once (a runaway file, not a table).
 MAX_COLUMNS = 1000
-
-_FILE_KINDS = (("S_ISFIFO", "a FIFO (named pipe)"), ("S_ISCHR", "a character device"),
-               ("S_ISBLK", "a block device"), ("S_ISSOCK", "a socket"), ("S_ISDIR", "a directory"))
-
-
-def check_regular_file(path):
-    """Raise DatasetError unless ``path`` is a regular file (looked at, never opened).
-
-    A FIFO with no writer would block forever and ``/dev/zero`` never ends, so
-    they are refused before any read.
-
-    Examples
-    --------
-    >>> check_regular_file("/dev/null")
-    Traceback (most recent call last):
-    ...
-    graph.errors.DatasetError: /dev/null: is a character device, not a regular file; save the data to a file and pass that
-    """
-    import stat
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise DatasetError(f"{path}: no such file") from None
-    except OSError as ex:
-        raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
-    if stat.S_ISREG(st.st_mode):
-        return
-    kind = next((name for test, name in _FILE_KINDS if getattr(stat, test)(st.st_mode)), "not a file")
-    if kind == "a directory":
-        raise DatasetError(f"{path}: is a directory, not a CSV file")
-    raise DatasetError(f"{path}: is {kind}, not a regular file; save the data to a file and pass that")
-
 
 def _wide_encoding(raw):
     """``(name, iconv name)`` when ``raw`` is UTF-16 or UTF-32 text (by BOM or NUL pattern), else None."""

@@ -17,12 +17,14 @@ Readers return a :class:`~graph.dataset.Part`; none of them imports
 """
 
 import importlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DatasetError
 
-__all__ = ["Source", "SUFFIXES", "FORMATS", "IMPORT_KINDS", "resolve_source", "read_source"]
+__all__ = ["Source", "SUFFIXES", "FORMATS", "IMPORT_KINDS", "check_regular_file", "resolve_source",
+           "read_source"]
 
 #: File suffix → format name.
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx",
@@ -36,6 +38,38 @@ FORMATS["parquet"] = "graph.parquet:read_parquet"
 
 #: Public-dataset kinds accepted before ``:`` (``sipri:FILE``); see graph.importers.
 IMPORT_KINDS = ("sipri", "atop", "cow-trade", "icews", "gdelt")
+
+
+_FILE_KINDS = (("S_ISFIFO", "a FIFO (named pipe)"), ("S_ISCHR", "a character device"),
+               ("S_ISBLK", "a block device"), ("S_ISSOCK", "a socket"), ("S_ISDIR", "a directory"))
+
+
+def check_regular_file(path):
+    """Raise DatasetError unless ``path`` is a regular file (looked at, never opened).
+
+    A FIFO with no writer would block forever and ``/dev/zero`` never ends, so
+    they are refused before any read.
+
+    Examples
+    --------
+    >>> check_regular_file("/dev/null")
+    Traceback (most recent call last):
+    ...
+    graph.errors.DatasetError: /dev/null: is a character device, not a regular file; save the data to a file and pass that
+    """
+    import stat
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: no such file") from None
+    except OSError as ex:
+        raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
+    if stat.S_ISREG(st.st_mode):
+        return
+    kind = next((name for test, name in _FILE_KINDS if getattr(stat, test)(st.st_mode)), "not a file")
+    if kind == "a directory":
+        raise DatasetError(f"{path}: is a directory, not a CSV file")
+    raise DatasetError(f"{path}: is {kind}, not a regular file; save the data to a file and pass that")
 
 
 @dataclass(frozen=True)
@@ -103,7 +137,6 @@ def resolve_source(spec):
 
 def _regular(path):
     """Refuse a FIFO, device or socket at once (reading one may block or never end)."""
-    from .load import check_regular_file
     check_regular_file(path)
 
 
