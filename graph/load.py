@@ -155,9 +155,7 @@ def _read_table_fast(path, *, columns, required):
         return None
     header = table.column_names
     frame = pd.DataFrame({h: _str_array(_trim(table.column(h))) for h in header}, copy=False)
-    for c in columns:
-        if c not in frame.columns:
-            frame[c] = ""
+    frame = _with_columns(frame, columns)
     frame["line"] = np.arange(2, table.num_rows + 2, dtype="int64")
     return frame, []
 
@@ -286,9 +284,7 @@ def _read_table(path, *, columns, required, what):
         pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
     for c in frame.columns:
         frame[c] = frame[c].str.strip()
-    for c in columns:
-        if c not in frame.columns:
-            frame[c] = ""
+    frame = _with_columns(frame, columns)
     frame["line"] = np.asarray(rec_lines, dtype="int64")
     rejected.sort(key=lambda r: r["line"])
     return _restore_cells(frame), rejected
@@ -358,6 +354,12 @@ def _restore_cells(frame):
                 continue
         frame[c] = col.where(~mask, col[mask].map(restore_cell))
     return frame
+
+
+def _with_columns(frame, columns):
+    """``frame`` with every column of ``columns`` it lacks added, empty (a new frame; none added: the same)."""
+    missing = [c for c in columns if c not in frame.columns]
+    return frame.assign(**dict.fromkeys(missing, "")) if missing else frame
 
 
 def _shorten(s, n=60):
@@ -792,9 +794,7 @@ def check_ties(frame, path, rejected=()):
     :func:`read_ties`.
     """
     rejected = list(rejected)
-    for c in TIE_COLUMNS:
-        if c not in frame.columns:
-            frame = frame.assign(**{c: ""})
+    frame = _with_columns(frame, TIE_COLUMNS)
     frame = frame[list(TIE_COLUMNS) + [c for c in frame.columns if c not in TIE_COLUMNS]]
     chk = _Checker(frame, path)
     # Every value is parsed first and flagged after, in a fixed order (a row's reasons are listed
@@ -918,9 +918,7 @@ def read_actors(path):
 def check_actors(frame, path, rejected=()):
     """Check a table of actor strings (any format); returns ``(actors, rejected)``."""
     rejected = list(rejected)
-    for c in ACTOR_COLUMNS:
-        if c not in frame.columns:
-            frame = frame.assign(**{c: ""})
+    frame = _with_columns(frame, ACTOR_COLUMNS)
     chk = _Checker(frame, path)
     chk.required(ACTOR_REQUIRED)
     chk.xml_text()
@@ -942,9 +940,7 @@ def read_documents(path):
 def check_documents(frame, path, rejected=()):
     """Check a table of document strings (any format); returns ``(documents, rejected)``."""
     rejected = list(rejected)
-    for c in DOCUMENT_COLUMNS:
-        if c not in frame.columns:
-            frame = frame.assign(**{c: ""})
+    frame = _with_columns(frame, DOCUMENT_COLUMNS)
     chk = _Checker(frame, path)
     chk.required(DOCUMENT_REQUIRED)
     chk.xml_text()
