@@ -469,8 +469,9 @@ def _shared_hashes(arr, max_width=32):
 class _Checker:
     """Collects row errors for one frame; ``bad`` marks rows to set aside."""
 
-    def __init__(self, frame, path):
+    def __init__(self, frame, path, codes=None):
         self.frame, self.path = frame, path
+        self.codes = codes or {}  # column -> (codes, values), see check_ties
         self.bad = np.zeros(len(frame), dtype=bool)
         self._blank = {}
         self.errors = []
@@ -492,7 +493,8 @@ class _Checker:
     def blank(self, fld):
         """Mask of the empty values of a column (worked out once: lower-casing keeps it)."""
         if fld not in self._blank:
-            self._blank[fld] = _blank(self.frame[fld])
+            self._blank[fld] = _by_value(self.codes[fld], lambda v: v == "") if fld in self.codes \
+                else _blank(self.frame[fld])
         return self._blank[fld]
 
     def required(self, columns):
@@ -535,7 +537,11 @@ class _Checker:
         for c in self.frame.columns:
             if c == "line":
                 continue
-            mask = _xml_illegal_mask(self.frame[c])
+            if c in self.codes:
+                mask = _by_value(self.codes[c], lambda v: XML_ILLEGAL_RE.search(v) is not None)
+                mask = mask if mask.any() else None
+            else:
+                mask = _xml_illegal_mask(self.frame[c])
             if mask is not None:
                 self.flag(mask, c, lambda v: describe_char(XML_ILLEGAL_RE.search(str(v)).group(0)))
 
@@ -654,13 +660,64 @@ def _blank(col):
     return (col == "").to_numpy(dtype=bool)
 
 
-def _positions(col, words):
+def _used_codes(codes, n):
+    """``codes`` (see :func:`check_ties`) for the columns they fit (others are checked value by value)."""
+    out = {}
+    for c, (k, values) in (codes or {}).items():
+        k = np.asarray(k)
+        if len(k) == n and not (n and (k.min() < 0 or k.max() >= len(values))):
+            out[c] = (k, list(values))
+    return out
+
+
+def _only_used(cv):
+    """``(codes, values)`` without the values no row holds (renumbered)."""
+    k, values = cv
+    used = np.bincount(k, minlength=len(values)) > 0
+    if used.all():
+        return cv
+    return (np.cumsum(used) - 1)[k], [v for v, u in zip(values, used) if u]
+
+
+def _by_value(cv, fn, dtype=bool):
+    """``fn`` of each row's value, worked out once per distinct value of a coded column."""
+    k, values = cv
+    return np.array([fn(v) for v in values], dtype=dtype).reshape(-1)[k] if len(k) else np.zeros(0, dtype)
+
+
+def _dates(col, cv=None):
+    """:func:`parse_partial_dates` of a column, once per value of its ``(codes, values)`` when given."""
+    if cv is not None:  # values no row holds must not judge anything (not even the dtype)
+        cv = _only_used(cv)
+    if cv is None or not len(cv[1]) < len(col) // 2:  # as parse_partial_dates picks its way
+        return parse_partial_dates(col)
+    k, values = cv
+    first, last, ok = parse_partial_dates(pd.Series(np.asarray(values, dtype=object)))
+    return (pd.Series(first.to_numpy()[k], index=col.index), pd.Series(last.to_numpy()[k], index=col.index),
+            pd.Series(ok.to_numpy()[k], index=col.index))
+
+
+def _same(frame, a, b, codes):
+    """NumPy mask of the rows whose columns ``a`` and ``b`` hold the same text."""
+    if a in codes and b in codes:
+        (ka, va), (kb, vb) = codes[a], codes[b]
+        number = {v: i for i, v in enumerate(dict.fromkeys(va + vb))}
+        return np.array([number[v] for v in va], dtype=np.int64)[ka] == \
+            np.array([number[v] for v in vb], dtype=np.int64)[kb]
+    return (frame[a] == frame[b]).to_numpy(dtype=bool)
+
+
+def _positions(col, words, cv=None):
     """Where each value of a string Series is in ``words`` (all lower case), -1 where it is not.
 
-    One Arrow pass over an Arrow-backed column; None for another column. When
-    every value is found, lowering the column changes nothing and none of its
-    values is outside the vocabulary: the checks below then skip their passes.
+    One Arrow pass over an Arrow-backed column (or one look per value of its
+    ``(codes, values)`` when given); None for another column. When every value
+    is found, lowering the column changes nothing and none of its values is
+    outside the vocabulary: the checks below then skip their passes.
     """
+    if cv is not None:
+        where = {w: i for i, w in enumerate(words)}
+        return _by_value(cv, lambda v: where.get(v, -1), dtype=np.int32)
     if not isinstance(col.array, pd.arrays.ArrowStringArray):
         return None
     import pyarrow as pa
@@ -783,7 +840,7 @@ def read_ties(path):
     return check_ties(frame, path, rejected)
 
 
-def check_ties(frame, path, rejected=()):
+def check_ties(frame, path, rejected=(), *, codes=None):
     """Check a table of tie strings (as read from any format) and parse its types.
 
     ``frame`` holds stripped strings in the tie columns (missing optional
@@ -792,11 +849,19 @@ def check_ties(frame, path, rejected=()):
     ``file:sheet`` for a spreadsheet). ``rejected`` are the reader's own
     rejections, returned first. Returns ``(ties, rejected)`` as
     :func:`read_ties`.
+
+    ``codes`` (optional) maps a column name to ``(codes, values)``: a NumPy
+    integer array and a list of strings such that ``values[codes]`` *is* the
+    column (a dictionary-encoded column, as Parquet stores them). Checks that
+    depend on a value only (vocabularies, empty values, dates, XML text,
+    source = target) are then worked out once per distinct value; the answers
+    are the same as without ``codes``.
     """
     rejected = list(rejected)
     frame = _with_columns(frame, TIE_COLUMNS)
     frame = frame[list(TIE_COLUMNS) + [c for c in frame.columns if c not in TIE_COLUMNS]]
-    chk = _Checker(frame, path)
+    codes = _used_codes(codes, len(frame))
+    chk = _Checker(frame, path, codes)
     # Every value is parsed first and flagged after, in a fixed order (a row's reasons are listed
     # in that order). On a big table the id check (a sort) and the numbers are worked out in a
     # second thread meanwhile: NumPy and Arrow let go of the GIL while they work.
@@ -805,18 +870,18 @@ def check_ties(frame, path, rejected=()):
         ids_first = pool.submit(_first_rows, frame["id"])
         numbers = pool.submit(lambda w, v: (_parse_number(w), _parse_number(v)),
                               frame["weight"], frame["value"])
-        starts = pool.submit(parse_partial_dates, frame["start"])
-        blanks = pool.submit(lambda: {c: _blank(frame[c]) for c in TIE_REQUIRED})
+        starts = pool.submit(_dates, frame["start"], codes.get("start"))
+        blanks = pool.submit(lambda: {c: _blank(frame[c]) for c in TIE_REQUIRED if c not in codes})
     try:
         # positions in the vocabularies: one pass each, and nothing more when every value is found
-        type_at = _positions(frame["type"], TIE_TYPES)
-        confidence_at = _positions(frame["confidence"], CONFIDENCE_LEVELS)
-        polarity_at = _positions(frame["polarity"], ("",) + POLARITIES)
+        type_at = _positions(frame["type"], TIE_TYPES, codes.get("type"))
+        confidence_at = _positions(frame["confidence"], CONFIDENCE_LEVELS, codes.get("confidence"))
+        polarity_at = _positions(frame["polarity"], ("",) + POLARITIES, codes.get("polarity"))
         if not pool:
-            start_lo, start_hi, start_ok = parse_partial_dates(frame["start"])
+            start_lo, start_hi, start_ok = _dates(frame["start"], codes.get("start"))
         has_end = ~chk.blank("end")
         if has_end.any():  # an open-ended tie leaves end empty; often every one does
-            _, end_hi, end_ok = parse_partial_dates(frame["end"])
+            _, end_hi, end_ok = _dates(frame["end"], codes.get("end"))
         directed, bad_bool = _parse_bool(frame["directed"])
         if pool:
             first, (weight, value) = ids_first.result(), numbers.result()
@@ -842,7 +907,7 @@ def check_ties(frame, path, rejected=()):
                    found=None if confidence_at is None else confidence_at >= 0)
     chk.vocabulary("polarity", POLARITIES, optional=True,
                    found=None if polarity_at is None else polarity_at >= 0)
-    chk.flag((frame["source"] == frame["target"]).to_numpy(dtype=bool) & ~chk.blank("source"), "target",
+    chk.flag(_same(frame, "source", "target", codes) & ~chk.blank("source"), "target",
              lambda v: f"same actor as source ({v!r}); a tie needs two actors")
     chk.flag(~start_ok.to_numpy(dtype=bool) & ~chk.blank("start"), "start", _not_a_date)
     if has_end.any():
@@ -1060,8 +1125,8 @@ def load_dataset(paths=None, *, progress=None, cache=True):
         kept.append(ties[~chk.bad])
 
     ties = pd.concat(kept, ignore_index=True) if kept else _empty(TIE_COLUMNS)
-    used = pd.unique(pd.concat([ties["source"], ties["target"]], ignore_index=True))
-    inferred = sorted(set(used) - known_actors)
+    used = set(ties["source"].unique()) | set(ties["target"].unique())  # no 2n-row concat
+    inferred = sorted(used - known_actors)
     if inferred:
         extra = pd.DataFrame({"id": inferred, "name": inferred, "kind": "", "aliases": "", "group": "",
                               "line": 0, "file": ""})
@@ -1096,8 +1161,17 @@ def _read_part(source, *, progress=None, cache=True):
         return Part(label=str(source.path), ties=ties, rejected=rejected, checked=True)
     part = read_source(source, progress=progress, cache=cache)
     if part.checked:
-        return _xml_checked(part)
-    ties, rejected = check_ties(part.ties, part.label, part.rejected)
+        # Parquet is checked by its reader with check_ties (XML text included); others are typed
+        return part if source.reader == "parquet" else _xml_checked(part)
+    return check_part(part)
+
+
+def check_part(part, *, codes=None):
+    """Check an unchecked :class:`Part` (tables of strings) into a checked one, as a ties CSV is checked.
+
+    ``codes`` is passed to :func:`check_ties` (dictionary-encoded tie columns).
+    """
+    ties, rejected = check_ties(part.ties, part.label, part.rejected, codes=codes)
     actors = documents = None
     if part.actors is not None:
         actors, rej = check_actors(part.actors, part.actors.attrs.get("place", part.label))

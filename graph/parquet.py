@@ -77,17 +77,57 @@ def write_dataset_parquet(ds, directory):
             pq.write_table(table, temps[name], compression="zstd")
 
 
-def _read(path):
+#: Tie columns read dictionary-encoded: they hold few distinct values (Parquet stores them as a
+#: dictionary already), so the checks look at each distinct value once (``check_ties(codes=...)``)
+#: and the strings are made by one ``take`` from the dictionary, cheaper than Parquet's own decoding.
+_DICT_COLUMNS = ("source", "target", "type", "start", "end", "confidence", "polarity")
+
+
+def _read(path, dictionary=()):
     import pyarrow as pa
     import pyarrow.parquet as pq
     try:
-        return pq.read_table(path)
+        if dictionary:
+            schema = pq.read_schema(path)
+            dictionary = [c for c in dictionary if schema.get_field_index(c) >= 0 and
+                          (pa.types.is_string(schema.field(c).type) or pa.types.is_large_string(schema.field(c).type))]
+        return pq.read_table(path, read_dictionary=list(dictionary) or None)
     except (pa.ArrowInvalid, OSError) as ex:
         raise DatasetError(f"{path}: not readable as Parquet ({str(ex).splitlines()[0]})") from None
 
 
-def _frame(table, columns, place, *, typed=()):
-    """A checked-as-text frame of ``table``: strings trimmed (nulls → ""), typed columns kept when right."""
+def _decoded(col):
+    """A dictionary-encoded text column as ``(strings, codes, values)``: trimmed, nulls as "".
+
+    ``strings`` is the column as plain Arrow strings; ``values[codes]`` is the same
+    column (``codes`` a NumPy array). None when the dictionary does not hold text.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pac
+    from .load import _trim
+    col = pa.table({"c": col}).unify_dictionaries().column(0)
+    if col.num_chunks == 0:
+        return None
+    values = col.chunk(0).dictionary
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return None
+    # one more entry, "", for the nulls (of the values and of the indices)
+    # large_string: what pandas' string array holds (no cast of the decoded column after)
+    values = pac.fill_null(pa.concat_arrays([values.cast(pa.large_string()), pa.array([""], pa.large_string())]), "")
+    values = _trim(pa.chunked_array([values])).chunk(0)
+    empty = len(values) - 1
+    indices = [pac.fill_null(ch.indices, empty) if ch.indices.null_count else ch.indices for ch in col.chunks]
+    strings = pa.chunked_array([values.take(i) for i in indices], type=values.type)
+    codes = np.concatenate([i.to_numpy(zero_copy_only=False) for i in indices] + [np.zeros(0, np.int32)])
+    return strings, codes, values.to_pylist()
+
+
+def _frame(table, columns, place, *, typed=(), codes=None):
+    """A checked-as-text frame of ``table``: strings trimmed (nulls → ""), typed columns kept when right.
+
+    The ``(codes, values)`` of each dictionary-encoded text column are put in ``codes``
+    (a dict) when one is given.
+    """
     import pyarrow as pa
     import pyarrow.compute as pac
     from .load import _str_array, _trim
@@ -96,6 +136,13 @@ def _frame(table, columns, place, *, typed=()):
     for c in table.column_names:
         col = table.column(c)
         want = _TYPED.get(c) if c in typed else None
+        if pa.types.is_dictionary(col.type):
+            got = _decoded(col)
+            if got is not None:
+                data[c] = pd.Series(_str_array(got[0]))
+                if codes is not None:
+                    codes[c] = got[1:]
+                continue
         if want == "double" and (pa.types.is_floating(col.type) or pa.types.is_integer(col.type)):
             data[c] = pd.Series(pac.cast(col, pa.float64()).to_numpy(), dtype="float64")
             continue
@@ -118,7 +165,11 @@ def _frame(table, columns, place, *, typed=()):
 
 
 def read_parquet(path, progress=None):
-    """Read a ``ties.parquet`` file or a directory of Parquet files into an unchecked :class:`Part`.
+    """Read a ``ties.parquet`` file or a directory of Parquet files into a checked :class:`Part`.
+
+    Every value is checked as :func:`graph.load.check_ties` checks a ties CSV (a
+    Parquet file from elsewhere can hold anything); the columns of few distinct
+    values are read dictionary-encoded and checked once per distinct value.
 
     Raises
     ------
@@ -145,7 +196,9 @@ def read_parquet(path, progress=None):
         label = str(files[0]) if len(files) == 1 else str(path)
     else:
         files, label = [path], str(path)
-    tables = [_read(f) for f in files]
+    # one file: the columns of few values dictionary-encoded (a directory of several files: as they are,
+    # so that concat_tables unifies their types as it does any others)
+    tables = [_read(f, _DICT_COLUMNS if len(files) == 1 else ()) for f in files]
     for f, t in zip(files, tables):
         missing = [c for c in ("id", "source", "target") if c not in t.column_names]
         if missing:
@@ -157,5 +210,8 @@ def read_parquet(path, progress=None):
             raise DatasetError(f"{path}: the Parquet files do not share one schema ({ex})") from None
     else:
         table = tables[0]
-    ties = _frame(table, TIE_COLUMNS, label, typed=tuple(_TYPED))
-    return Part(label=label, ties=ties, actors=actors, documents=documents, checked=False)
+    from .load import check_part
+    codes = {}
+    ties = _frame(table, TIE_COLUMNS, label, typed=tuple(_TYPED), codes=codes)
+    part = Part(label=label, ties=ties, actors=actors, documents=documents, checked=False)
+    return check_part(part, codes=codes)
