@@ -682,7 +682,7 @@ def _only_used(cv):
 def _by_value(cv, fn, dtype=bool):
     """``fn`` of each row's value, worked out once per distinct value of a coded column."""
     k, values = cv
-    return np.array([fn(v) for v in values], dtype=dtype).reshape(-1)[k] if len(k) else np.zeros(0, dtype)
+    return np.array([fn(v) for v in values], dtype=dtype).reshape(-1).take(k) if len(k) else np.zeros(0, dtype)
 
 
 def _dates(col, cv=None):
@@ -702,8 +702,8 @@ def _same(frame, a, b, codes):
     if a in codes and b in codes:
         (ka, va), (kb, vb) = codes[a], codes[b]
         number = {v: i for i, v in enumerate(dict.fromkeys(va + vb))}
-        return np.array([number[v] for v in va], dtype=np.int64)[ka] == \
-            np.array([number[v] for v in vb], dtype=np.int64)[kb]
+        return np.array([number[v] for v in va], dtype=np.int32).take(ka) == \
+            np.array([number[v] for v in vb], dtype=np.int32).take(kb)
     return (frame[a] == frame[b]).to_numpy(dtype=bool)
 
 
@@ -840,7 +840,7 @@ def read_ties(path):
     return check_ties(frame, path, rejected)
 
 
-def check_ties(frame, path, rejected=(), *, codes=None):
+def check_ties(frame, path, rejected=(), *, codes=None, first=None):
     """Check a table of tie strings (as read from any format) and parse its types.
 
     ``frame`` holds stripped strings in the tie columns (missing optional
@@ -855,7 +855,8 @@ def check_ties(frame, path, rejected=(), *, codes=None):
     column (a dictionary-encoded column, as Parquet stores them). Checks that
     depend on a value only (vocabularies, empty values, dates, XML text,
     source = target) are then worked out once per distinct value; the answers
-    are the same as without ``codes``.
+    are the same as without ``codes``. ``first`` (optional) is :func:`_first_rows`
+    of the id column, or a Future of it, when the reader worked it out already.
     """
     rejected = list(rejected)
     frame = _with_columns(frame, TIE_COLUMNS)
@@ -867,7 +868,7 @@ def check_ties(frame, path, rejected=(), *, codes=None):
     # second thread meanwhile: NumPy and Arrow let go of the GIL while they work.
     pool = ThreadPoolExecutor(max_workers=1) if len(frame) >= _THREAD_MIN_ROWS else None
     if pool:
-        ids_first = pool.submit(_first_rows, frame["id"])
+        ids_first = pool.submit(_first_rows, frame["id"]) if first is None else first
         numbers = pool.submit(lambda w, v: (_parse_number(w), _parse_number(v)),
                               frame["weight"], frame["value"])
         starts = pool.submit(_dates, frame["start"], codes.get("start"))
@@ -884,11 +885,12 @@ def check_ties(frame, path, rejected=(), *, codes=None):
             _, end_hi, end_ok = _dates(frame["end"], codes.get("end"))
         directed, bad_bool = _parse_bool(frame["directed"])
         if pool:
-            first, (weight, value) = ids_first.result(), numbers.result()
+            first, (weight, value) = getattr(ids_first, "result", lambda: ids_first)(), numbers.result()
             start_lo, start_hi, start_ok = starts.result()
             chk._blank.update(blanks.result())
         else:
-            first, weight, value = None, _parse_number(frame["weight"]), _parse_number(frame["value"])
+            first = getattr(first, "result", lambda: first)()
+            weight, value = _parse_number(frame["weight"]), _parse_number(frame["value"])
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
@@ -1166,12 +1168,12 @@ def _read_part(source, *, progress=None, cache=True):
     return check_part(part)
 
 
-def check_part(part, *, codes=None):
+def check_part(part, *, codes=None, first=None):
     """Check an unchecked :class:`Part` (tables of strings) into a checked one, as a ties CSV is checked.
 
-    ``codes`` is passed to :func:`check_ties` (dictionary-encoded tie columns).
+    ``codes`` and ``first`` are passed to :func:`check_ties` (what the reader worked out already).
     """
-    ties, rejected = check_ties(part.ties, part.label, part.rejected, codes=codes)
+    ties, rejected = check_ties(part.ties, part.label, part.rejected, codes=codes, first=first)
     actors = documents = None
     if part.actors is not None:
         actors, rej = check_actors(part.actors, part.actors.attrs.get("place", part.label))

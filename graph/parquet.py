@@ -17,6 +17,7 @@ vocabularies, dates, weights. A column of another type (``weight`` as text,
 numbered from 1 in rejections (``ties.parquet:12``).
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -122,22 +123,25 @@ def _decoded(col):
     return strings, codes, values.to_pylist()
 
 
-def _frame(table, columns, place, *, typed=(), codes=None):
+def _frame(table, columns, place, *, typed=(), codes=None, pool=None):
     """A checked-as-text frame of ``table``: strings trimmed (nulls → ""), typed columns kept when right.
 
     The ``(codes, values)`` of each dictionary-encoded text column are put in ``codes``
-    (a dict) when one is given.
+    (a dict) when one is given. With a thread ``pool`` those columns are decoded in it
+    while the others are made here.
     """
     import pyarrow as pa
     import pyarrow.compute as pac
     from .load import _str_array, _trim
     data = {}
     n = table.num_rows
+    decoding = {c: (pool.submit(_decoded, table.column(c)) if pool else None) for c in table.column_names
+                if pa.types.is_dictionary(table.schema.field(c).type)}
     for c in table.column_names:
         col = table.column(c)
         want = _TYPED.get(c) if c in typed else None
-        if pa.types.is_dictionary(col.type):
-            got = _decoded(col)
+        if c in decoding:
+            got = decoding[c].result() if decoding[c] else _decoded(col)
             if got is not None:
                 data[c] = pd.Series(_str_array(got[0]))
                 if codes is not None:
@@ -210,8 +214,26 @@ def read_parquet(path, progress=None):
             raise DatasetError(f"{path}: the Parquet files do not share one schema ({ex})") from None
     else:
         table = tables[0]
-    from .load import check_part
+    from .load import _THREAD_MIN_ROWS, _first_rows, check_part
     codes = {}
-    ties = _frame(table, TIE_COLUMNS, label, typed=tuple(_TYPED), codes=codes)
+    if table.num_rows < _THREAD_MIN_ROWS:
+        ties = _frame(table, TIE_COLUMNS, label, typed=tuple(_TYPED), codes=codes)
+        first = None
+    else:  # big: the columns decoded and the ids' first rows sorted out in two threads meanwhile
+        pool = ThreadPoolExecutor(max_workers=2)
+        try:
+            if "id" in table.column_names and not pa.types.is_dictionary(table.schema.field("id").type):
+                ids = _frame(table.select(["id"]), ("id",), label)["id"]
+                first = pool.submit(_first_rows, ids)
+                ties = _frame(table.drop_columns(["id"]), TIE_COLUMNS, label, typed=tuple(_TYPED),
+                              codes=codes, pool=pool)
+                ties.insert(0, "id", ids)
+            else:
+                first = None
+                ties = _frame(table, TIE_COLUMNS, label, typed=tuple(_TYPED), codes=codes, pool=pool)
+            return check_part(Part(label=label, ties=ties, actors=actors, documents=documents), codes=codes,
+                              first=first)
+        finally:
+            pool.shutdown(cancel_futures=True)
     part = Part(label=label, ties=ties, actors=actors, documents=documents, checked=False)
-    return check_part(part, codes=codes)
+    return check_part(part, codes=codes, first=first)
