@@ -141,6 +141,39 @@ def pandas_baseline(pattern, chunk=1_000_000):
     return len(total), int(total["count"].sum())
 
 
+def floor(pattern, workers=2):
+    """What reading the zipped files costs at least, timed in this process on the same files.
+
+    ``inflate``: ISA-L inflating every member (what any engine must do); ``tokenise``: inflating and
+    Arrow parsing the used fields (``graph.importers.events._parse_member``, what the DuckDB engine
+    feeds it), each on one thread and on ``workers`` threads (members split between them). Returns
+    seconds (wall) per stage.
+    """
+    import glob
+    from concurrent.futures import ThreadPoolExecutor
+    from graph.importers.events import _inflate, _parse_member, _zip_members
+    members = list(_zip_members([Path(p) for p in sorted(glob.glob(pattern))]))
+
+    def timed(fn, threads):
+        t = time.perf_counter()
+        if threads == 1:
+            for m in members:
+                fn(m)
+        else:
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(fn, members))
+        return time.perf_counter() - t
+    code = (f"import sys, time; t = time.perf_counter(); sys.path.insert(0, {str(ROOT)!r}); import duckdb, pyarrow.csv; "
+            "from graph.importers.events import gdelt_countries; gdelt_countries(); print(time.perf_counter() - t)")
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = {"fixed (python, imports, country table)": time.perf_counter() - t}
+    for name, fn in (("inflate", lambda m: len(_inflate(*m))), ("tokenise", lambda m: _parse_member(*m, 61))):
+        out[f"{name} 1 thread"] = timed(fn, 1)
+        out[f"{name} {workers} threads"] = timed(fn, workers)
+    return out
+
+
 def run(what, pattern):
     code = CHILD.format(root=str(ROOT), bench=str(ROOT / "benchmarks"))
     out = subprocess.run([sys.executable, "-c", code, what, pattern], capture_output=True, text=True)
@@ -155,6 +188,9 @@ def main():
     ap.add_argument("--spark", nargs="*", type=float, default=[1e6])
     ap.add_argument("--no-pandas", action="store_true")
     ap.add_argument("--keep", default=None, help="folder to keep the generated files in (reused)")
+    ap.add_argument("--floor", action="store_true",
+                    help="also time inflating, and inflating + parsing, the same files (the least any "
+                         "engine reading them spends) and print the ratio the hardware permits")
     args = ap.parse_args()
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gdelt-synth-"))
     print(f"machine: {os.cpu_count()} cores (shared); files of {PER_FILE:,} events, zipped")
@@ -175,6 +211,19 @@ def main():
             print(f"  pandas : {pdb['secs']:7.1f} s  peak RSS {pdb['rss_mib']:6.0f} MiB  "
                   f"(chunked baseline; {pdb['ties']:,} groups from {pdb['events_in_ties']:,} events)  "
                   f"duckdb is {pdb['secs'] / duck['secs']:.1f}x faster")
+        if args.floor:
+            sys.path.insert(0, str(ROOT))
+            got = floor(pattern)
+            print("  floor  : " + "  ".join(f"{k} {v:.1f} s" for k, v in got.items()) +
+                  f"  (load average {os.getloadavg()[0]:.1f})")
+            if not args.no_pandas:
+                fixed = got["fixed (python, imports, country table)"]
+                best = min(v for k, v in got.items() if k.startswith("tokenise"))
+                least = min(v for k, v in got.items() if k.startswith("inflate"))
+                print(f"  bound  : pandas / (fixed + inflate + tokenise) = {pdb['secs'] / (fixed + best):.1f}x; "
+                      f"pandas / (inflate + tokenise) = {pdb['secs'] / best:.1f}x; "
+                      f"pandas / inflate alone = {pdb['secs'] / least:.1f}x (DuckDB, reading these zips, "
+                      f"cannot beat pandas by more than the first without a faster parser)")
         if n in map(int, args.spark):
             sp = run("spark", pattern)
             print(f"  spark  : {sp['secs']:7.1f} s  peak RSS (Python driver only) {sp['rss_mib']:6.0f} MiB  "
