@@ -1,5 +1,6 @@
 """Parquet ties: export and import write it, --data reads it back with every check."""
 
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -93,3 +94,53 @@ def test_parquet_xml_illegal_text_in_any_row_group(tmp_path):
     got = sorted((r["line"], r["field"]) for r in ds.rejected)
     assert got == [(4, "quote"), (28, "quote"), (36, "note")]
     assert len(ds.ties) == n - 3 and "t27" not in ds.ties["id"].tolist()
+
+
+def _messy_table(n, seed):
+    """Ties with every kind of value a foreign Parquet file may hold in the columns read dictionary-encoded."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+
+    def pick(values, odd=0.01):  # the first value mostly; each other one in about ``odd`` of the rows
+        at = np.where(rng.random(n) < odd * (len(values) - 1), rng.integers(1, max(len(values), 2), n), 0)
+        return [values[i] for i in at]
+    return pa.table({
+        "id": [f"t{i % (n - 7)}" if i % 10_013 else None for i in range(n)],
+        "source": pick(["USA", " CHN", "RUS ", "", None, "UKR", "\u00a0PRK", "esc\x1b"]),
+        "target": pick(["CHN", "USA", "RUS", "UKR", "", "FRA"]),
+        "type": pick(["trade", "Trade", " alliance", "sanctoins", "", None, "hostile_act"]),
+        "start": pick(["2024", "2024-02", "2024-13", "0000", "2023-02-29", "2024-02-29", " 2020 ", "", None, "x"]),
+        "end": pick(["", None, "2025", "2019", "2024-06", "bad"]),
+        "directed": pick(["true", "false", "maybe"]),
+        "weight": pick(["1.5", "1", "-3", "", "abc"]),
+        "confidence": pick(["reported", "Reported", "estimated", "bogus", "", None]),
+        "doc": ["d"] * n, "quote": pick(["q", " padded ", "bad \ufffe"], 0.001),
+        "polarity": pick(["", "cooperative", "Adversarial", "neutralish", None]),
+    })
+
+
+def test_parquet_is_checked_as_the_same_rows_in_csv(tmp_path):
+    """Columns read dictionary-encoded (spaces, nulls, unused dictionary entries, bad values) and checked
+    once per distinct value give the ties and rejections the same rows give as a CSV, row by row; big
+    enough for the threaded path."""
+    import pandas as pd
+    n = 210_000
+    table = _messy_table(n, 5)
+    path = tmp_path / "messy.parquet"
+    # a dictionary with entries no row uses (the slice keeps the whole dictionary)
+    dict_type = pa.compute.dictionary_encode(pa.concat_arrays([pa.array(["nowhere", "0001"]),
+                                                               table.column("start").combine_chunks()]))
+    table = table.set_column(table.schema.get_field_index("start"), "start", dict_type.slice(2))
+    pq.write_table(table, path, row_group_size=50_000)
+    csv = tmp_path / "messy.csv"
+    frame = table.to_pandas().astype(object).where(lambda f: f.notna(), "")
+    frame.to_csv(csv, index=False)
+    got, want = load_dataset([str(path)]), load_dataset([str(csv)])
+    assert len(got.ties) > 100_000 and len(got.rejected) > 10_000
+    cols = [c for c in want.ties.columns if c != "file"]
+    pd.testing.assert_frame_equal(got.ties[cols].drop(columns="line"), want.ties[cols].drop(columns="line"))
+    assert (got.ties["line"] + 1).tolist() == want.ties["line"].tolist()  # CSV lines count the header
+    def later(m):
+        return f"line {int(m.group(1)) + 1}"
+    assert [(r["line"] + 1, r["id"], r["field"], re.sub(r"line (\d+)", later, r["reason"])) for r in got.rejected] \
+        == [(r["line"], r["id"], r["field"], r["reason"]) for r in want.rejected]
