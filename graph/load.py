@@ -9,6 +9,7 @@ the good rows are kept. A file that cannot be read as a CSV table at all raises
 
 import csv
 import difflib
+import functools
 import io
 import os
 import sys
@@ -685,16 +686,28 @@ def _by_value(cv, fn, dtype=bool):
     return np.array([fn(v) for v in values], dtype=dtype).reshape(-1).take(k) if len(k) else np.zeros(0, dtype)
 
 
-def _dates(col, cv=None):
-    """:func:`parse_partial_dates` of a column, once per value of its ``(codes, values)`` when given."""
+@functools.lru_cache(maxsize=1)
+def _empty_end_dtype():
+    """The dtype an all-empty ``end`` column parses to (``end_date`` keeps it when every end is empty)."""
+    return parse_partial_dates(pd.Series([""]))[1].dtype
+
+
+def _dates(col, cv=None, *, last_as=None):
+    """:func:`parse_partial_dates` of a column, once per value of its ``(codes, values)`` when given.
+
+    With ``last_as`` (a dtype) a fourth item: ``last`` as that dtype, converted once per value
+    (None when the column was parsed whole: the caller converts it).
+    """
     if cv is not None:  # values no row holds must not judge anything (not even the dtype)
         cv = _only_used(cv)
     if cv is None or not len(cv[1]) < len(col) // 2:  # as parse_partial_dates picks its way
-        return parse_partial_dates(col)
+        got = parse_partial_dates(col)
+        return got if last_as is None else (*got, None)
     k, values = cv
     first, last, ok = parse_partial_dates(pd.Series(np.asarray(values, dtype=object)))
-    return (pd.Series(first.to_numpy()[k], index=col.index), pd.Series(last.to_numpy()[k], index=col.index),
-            pd.Series(ok.to_numpy()[k], index=col.index))
+    got = (pd.Series(first.to_numpy()[k], index=col.index), pd.Series(last.to_numpy()[k], index=col.index),
+           pd.Series(ok.to_numpy()[k], index=col.index))
+    return got if last_as is None else (*got, pd.Series(last.astype(last_as).to_numpy()[k], index=col.index))
 
 
 def _same(frame, a, b, codes):
@@ -866,12 +879,13 @@ def check_ties(frame, path, rejected=(), *, codes=None, first=None):
     # Every value is parsed first and flagged after, in a fixed order (a row's reasons are listed
     # in that order). On a big table the id check (a sort) and the numbers are worked out in a
     # second thread meanwhile: NumPy and Arrow let go of the GIL while they work.
+    empty_end = _empty_end_dtype()
     pool = ThreadPoolExecutor(max_workers=1) if len(frame) >= _THREAD_MIN_ROWS else None
     if pool:
         ids_first = pool.submit(_first_rows, frame["id"]) if first is None else first
         numbers = pool.submit(lambda w, v: (_parse_number(w), _parse_number(v)),
                               frame["weight"], frame["value"])
-        starts = pool.submit(_dates, frame["start"], codes.get("start"))
+        starts = pool.submit(_dates, frame["start"], codes.get("start"), last_as=empty_end)
         blanks = pool.submit(lambda: {c: _blank(frame[c]) for c in TIE_REQUIRED if c not in codes})
     try:
         # positions in the vocabularies: one pass each, and nothing more when every value is found
@@ -879,14 +893,15 @@ def check_ties(frame, path, rejected=(), *, codes=None, first=None):
         confidence_at = _positions(frame["confidence"], CONFIDENCE_LEVELS, codes.get("confidence"))
         polarity_at = _positions(frame["polarity"], ("",) + POLARITIES, codes.get("polarity"))
         if not pool:
-            start_lo, start_hi, start_ok = _dates(frame["start"], codes.get("start"))
+            start_lo, start_hi, start_ok, start_hi_as = _dates(frame["start"], codes.get("start"),
+                                                               last_as=empty_end)
         has_end = ~chk.blank("end")
         if has_end.any():  # an open-ended tie leaves end empty; often every one does
             _, end_hi, end_ok = _dates(frame["end"], codes.get("end"))
         directed, bad_bool = _parse_bool(frame["directed"])
         if pool:
             first, (weight, value) = getattr(ids_first, "result", lambda: ids_first)(), numbers.result()
-            start_lo, start_hi, start_ok = starts.result()
+            start_lo, start_hi, start_ok, start_hi_as = starts.result()
             chk._blank.update(blanks.result())
         else:
             first = getattr(first, "result", lambda: first)()
@@ -898,7 +913,7 @@ def check_ties(frame, path, rejected=(), *, codes=None, first=None):
     if has_end.any():
         end_date = end_hi.where(has_end, start_hi)
     else:  # the dtype an all-empty column parses to, as when it was parsed
-        end_date = start_hi.astype(parse_partial_dates(pd.Series([""]))[1].dtype)
+        end_date = start_hi.astype(empty_end) if start_hi_as is None else start_hi_as
     chk.required(TIE_REQUIRED)
     chk.xml_text()
     chk.unique_ids(first=first)
