@@ -287,3 +287,38 @@ def test_the_subject_of_an_act_without_one_is_carried_over(ex):
     assert not [c for c in found(ex, alone) if c.type == "hostile_act"]
     text = "In 2019, Chile and Peru held joint drills. Imports from Ecuador grew in 2020 in Bolivia."
     assert not [c for c in found(ex, text) if c.type == "trade" and "carried" in c.rule]
+
+
+@pytest.mark.parametrize("row", [r for r in rows("negations.csv") if r["kind"] == "unnamed"], ids=ids)
+def test_every_unnamed_side_cue_leaves_the_act_without_a_named_actor(ex, row):
+    # "international sanctions": the dictionary records no tie whose acting side is not named
+    assert not [c for c in found(ex, row["example"]) if c.type == "sanctions"], row["cue"]
+    plain = row["example"].replace(row["cue"] + " ", "")
+    assert [c for c in found(ex, plain) if c.type == "sanctions"], plain
+
+
+@pytest.mark.parametrize("row", [r for r in rows("negations.csv") if r["kind"] == "recommendation"], ids=ids)
+def test_every_recommendation_cue_is_advice_not_a_tie(ex, row):
+    assert not [c for c in found(ex, row["example"]) if c.type == "military_exercise"], row["cue"]
+    plain = re.sub(r"\b(should|must|ought to|needs? to) ", "", row["example"])
+    plain = plain.replace("hold ", "held ")
+    assert [c for c in found(ex, plain) if c.type == "military_exercise"], plain
+
+
+@pytest.mark.parametrize("row", [r for r in rows("negations.csv") if r["kind"] == "continuation"], ids=ids)
+def test_every_continuation_cue_keeps_a_recommended_tie_that_exists(ex, row):
+    # "Chile should continue joint exercises with Peru": the exercises exist
+    assert [c for c in found(ex, row["example"]) if c.type == "military_exercise"], row["cue"]
+
+
+def test_a_recommendation_reaches_only_the_act_of_its_subject(ex):
+    text = ("Brazil does not need to join every initiative, as shown by the coalition of Chile "
+            "and Peru formed in 2023.")
+    assert [c for c in found(ex, text) if {c.source, c.target} == {"CHL", "PER"}]
+
+
+def test_a_subordinate_clause_after_a_comma_is_not_the_cue_s_subject(ex):
+    text = "The region recalls the old war alignments, as Chile and Peru are again getting close to Bolivia."
+    assert not [c for c in found(ex, text) if c.type == "hostile_act"]
+    text = "The region recalls the old war alignments of Chile and Peru against Bolivia."
+    assert [c for c in found(ex, text) if c.type == "hostile_act"]

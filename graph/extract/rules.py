@@ -31,6 +31,7 @@ _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "becau
              "however", "(", ")"}
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
               "warned", "claimed", "reported", "declared"}
+_SUBORDINATORS = {"as", "since", "when", "after", "before", "unless", "if", "though"}
 _MAX_GAP = 18
 _OBJECT_GAP = 16  # a verb cue's goods stand this many words after it at most ("sent … shells")
 _NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
@@ -347,6 +348,9 @@ class Extractor:
                     break
                 if any(t.lower_ in _BOUNDARY or t.lower_ in _REPORTING for t in between):
                     break
+                if any(t.lower_ in _SUBORDINATORS and t.i > 0 and doc[t.i - 1].text == ","
+                       for t in between):
+                    break  # ", as shown by …", ", as Russia and China …": another clause
                 group.append(sp)
                 continue
             last = group[-1]
@@ -392,6 +396,12 @@ class Extractor:
         for (kind, _, cue), ca, cb in cues:
             if kind == "negation" and first <= ca < end_tok and ca >= a - 6:
                 return []
+            if kind == "unnamed" and cb <= a and a - cb <= 1:
+                return []  # "international sanctions": the acting side is not named
+            if kind == "recommendation" and left and first <= ca < a and not any(
+                    k2 == "continuation" and cb <= c2a <= cb + 2 for (k2, _, _), c2a, _ in cues):
+                return []  # "Seoul should hold drills with Tokyo": advice, not a tie (unless it
+                # asks to go on with one: "should continue", "must maintain")
         refusal = next(((cue, ca) for (kind, _, cue), ca, cb in cues if kind == "refusal"
                         and lo <= ca < hi), None)
         directed = r["directed"] == "true" or typ in ALWAYS_DIRECTED

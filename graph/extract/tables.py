@@ -29,7 +29,7 @@ TABLE_FILES = {
 UNIT_REF = {"USD": 1e9, "Mt": 1000 / 566, "bcm": 4.0, "rounds": 500000.0}
 ROLES = ("trigger", "verb", "object")
 FORM_KINDS = ("name", "alias", "demonym", "capital", "leader")
-NEGATION_KINDS = ("negation", "refusal")
+NEGATION_KINDS = ("negation", "refusal", "unnamed", "recommendation", "continuation")
 MONTHS = {m: i for i, m in enumerate(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September",
      "October", "November", "December"], start=1)}
@@ -136,7 +136,7 @@ def load_tables(directory=None):
     p = directory / "negations.csv"
     for r in t.negations:
         if r["kind"] not in NEGATION_KINDS or not r["cue"]:
-            raise _bad(p, r, "kind", f"{r['kind']!r} is not negation or refusal")
+            raise _bad(p, r, "kind", f"{r['kind']!r} is not one of {', '.join(NEGATION_KINDS)}")
     p = directory / "references.csv"
     for r in t.references:
         if not r["cue"] or r["count"] != "group" and (not r["count"].isdigit() or int(r["count"]) < 2):
