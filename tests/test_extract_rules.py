@@ -322,3 +322,10 @@ def test_a_subordinate_clause_after_a_comma_is_not_the_cue_s_subject(ex):
     assert not [c for c in found(ex, text) if c.type == "hostile_act"]
     text = "The region recalls the old war alignments of Chile and Peru against Bolivia."
     assert [c for c in found(ex, text) if c.type == "hostile_act"]
+
+
+def test_a_reference_is_not_resolved_when_its_sentence_names_the_parties(ex):
+    # "Chile’s bilateral trade with Peru": "bilateral" adds nobody (not Bolivia, named before)
+    text = "Bolivia met Chile in 2019. In 2020, Chile’s bilateral trade with Peru grew."
+    pairs = {frozenset((c.source, c.target)) for c in found(ex, text) if c.type == "trade"}
+    assert pairs == {frozenset(("CHL", "PER"))}

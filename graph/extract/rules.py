@@ -22,7 +22,7 @@ _BASE = {"arms_transfer": 3, "technology_transfer": 3, "security_commitment": 3,
          "sanctions": 2, "hostile_act": 2, "diplomatic": 1, "political_support": 1}
 ALWAYS_DIRECTED = {"arms_transfer", "technology_transfer", "sanctions", "hostile_act"}
 _GRADE_RANK = {"confirmed": 0, "reported": 1, "assessed": 2, "speculated": 3}
-_JOINERS = {",", "and", "&", "–", "—", "-", "/", "the", "’s", "'s", "’", "as", "well", "or", "both"}
+_JOINERS = {",", "and", "&", "its", "their", "–", "—", "-", "/", "the", "’s", "'s", "’", "as", "well", "or", "both"}
 _SOURCE_PREPS = {"from", "by"}
 _POSSESSIVE = {"’s", "'s", "’", "'"}
 _AGREEMENT = {"agree", "agreement", "pledge"}
@@ -226,6 +226,9 @@ class Extractor:
                 out += [Span(doc, a, b, label=lab) for lab in labels]
                 out.sort(key=lambda sp: sp.start)
                 continue
+            sent = doc[a].sent
+            if len({x.label_ for x in actors if sent.start <= x.start < sent.end}) >= n:
+                continue  # the sentence names the parties itself ("China’s bilateral trade with Russia")
             recent = []
             for lab in [x.label_ for x in reversed(actors) if x.end <= a] + list(reversed(history)):
                 if lab not in recent:
