@@ -329,3 +329,13 @@ def test_a_reference_is_not_resolved_when_its_sentence_names_the_parties(ex):
     text = "Bolivia met Chile in 2019. In 2020, Chile’s bilateral trade with Peru grew."
     pairs = {frozenset((c.source, c.target)) for c in found(ex, text) if c.type == "trade"}
     assert pairs == {frozenset(("CHL", "PER"))}
+
+
+@pytest.mark.parametrize("aside", [
+    "—most likely the old Type 59 tanks, the older Type 69 tanks and several spare engines—",
+    " (most likely the old Type 59 tanks, the older Type 69 tanks and several spare engines)",
+    ", which included the old Type 59 tanks, the older Type 69 tanks and several spare engines,",
+])
+def test_an_aside_does_not_part_a_cue_from_its_party(ex, aside):
+    text = f"In 2021, Chile sent tanks{aside} to Peru."
+    assert [(c.source, c.target) for c in found(ex, text) if c.type == "arms_transfer"] == [("CHL", "PER")]

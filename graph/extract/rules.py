@@ -128,7 +128,7 @@ class Extractor:
             self.refs[f"R{i}"] = 0 if r["count"] == "group" else int(r["count"])
             self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
-        self._date_cache, self._semis, self._carry = {}, None, ()
+        self._date_cache, self._semis, self._carry, self._asides = {}, None, (), None
 
     # ------------------------------------------------------------------ pipeline
     def _lemmatize(self, doc):
@@ -335,6 +335,33 @@ class Extractor:
         hi = min([k for k in semis if k >= i], default=s1)
         return lo, hi
 
+    def _aside(self, doc, lo, hi):
+        """Token positions of the asides wholly between ``lo`` and ``hi``: "— most likely the
+        KN-23 —", "(AUKUS)", ", which included rockets," — a parenthesis the words around it
+        read across. The asides of a paragraph are found once."""
+        held = self._asides
+        if held is None or held[0] is not doc:
+            spans, k, n = [], 0, len(doc)
+            while k < n:
+                t = doc[k].text
+                close = {"—": "—", "–": "–", "(": ")"}.get(t)
+                if t == "," and k + 1 < n and doc[k + 1].lower_ in ("which", "who"):
+                    close = ","
+                if close:
+                    end = next((j for j in range(k + 1, min(n, k + 40)) if doc[j].text == close
+                                or doc[j].text in (";", ":", ".")), None)
+                    if end is not None and doc[end].text == close:
+                        spans.append((k, end + 1 if close != "," else end))
+                        k = end + (1 if close != "," else 0)
+                        continue
+                k += 1
+            held = self._asides = (doc, spans)
+        out = set()
+        for a, b in held[1]:
+            if lo <= a and b <= hi:
+                out.update(range(a, b))
+        return out
+
     def _group(self, doc, actors, pos, step, limit):
         """The actors nearest to token ``pos`` going left (step -1) or right (+1), with those
         coordinated with them ("China and Russia", "the U.S.–Japan–South Korea"); stops at a
@@ -345,9 +372,10 @@ class Extractor:
             if step > 0 and sp.start < pos or step < 0 and sp.end > pos:
                 continue
             lo, hi = (pos, sp.start) if step > 0 else (sp.end, pos)
-            between = doc[lo:hi] if lo < hi else doc[lo:lo]
+            aside = self._aside(doc, lo, hi) if lo < hi else ()
+            between = [t for t in doc[lo:hi] if t.i not in aside] if aside else doc[lo:hi]
             if not group:
-                if hi - lo > _MAX_GAP or lo < limit[0] or hi > limit[1]:
+                if len(between) > _MAX_GAP or lo < limit[0] or hi > limit[1]:
                     break
                 if any(t.lower_ in _BOUNDARY or t.lower_ in _REPORTING for t in between):
                     break
