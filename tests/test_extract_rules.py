@@ -339,3 +339,35 @@ def test_a_reference_is_not_resolved_when_its_sentence_names_the_parties(ex):
 def test_an_aside_does_not_part_a_cue_from_its_party(ex, aside):
     text = f"In 2021, Chile sent tanks{aside} to Peru."
     assert [(c.source, c.target) for c in found(ex, text) if c.type == "arms_transfer"] == [("CHL", "PER")]
+
+
+@pytest.mark.parametrize("row", rows("sections.csv"), ids=lambda r: f"{r['kind']}:{r['heading']}")
+def test_every_summary_heading_folds_its_restatements_into_the_body(tmp_path, row):
+    from graph.extract import extract_files
+    path = tmp_path / "article.txt"
+    path.write_text(row["example"].replace("\\n", "\n"), encoding="utf-8")
+    frame, *_ = extract_files([path], date="2024-04-05")
+    arms = frame[frame.type == "arms_transfer"]
+    assert len(arms) == 1, arms
+    assert arms.iloc[0].quote == "In 2021, Chile sent tanks to Peru."
+    assert "Also stated in the summary: “Chile sent tanks to Peru.”" in arms.iloc[0].note
+
+
+def test_a_restatement_says_which_candidate_it_restates_or_folds_into_it(tmp_path):
+    from graph.extract import extract_files
+    path = tmp_path / "article.txt"
+    path.write_text("Chile and Peru held joint exercises.\n\nIn March 2021, Chile and Peru held "
+                    "joint naval exercises.\n\nThe exercises of Chile and Peru may grow.\n",
+                    encoding="utf-8")
+    frame, *_ = extract_files([path], date="2021-05-01")
+    ex_ = frame[frame.type == "military_exercise"].reset_index(drop=True)
+    assert len(ex_) == 3
+    # the two undated ones share the period (the article date): the surer grade is the more specific
+    assert list(ex_.start) == ["2021-05", "2021-03", "2021-05"]
+    assert "Restates" not in ex_.note[0] and "Restates" not in ex_.note[1]
+    assert f"Restates {ex_.id[0]} (same pair, type and period" in ex_.note[2]
+    once, *_ = extract_files([path], date="2021-05-01", one_per_tie=True)
+    once = once[once.type == "military_exercise"].reset_index(drop=True)
+    assert list(once.start) == ["2021-05", "2021-03"]
+    assert "Restated in 1 other sentence(s): “The exercises of Chile and Peru may grow.”" in once.note[0]
+    assert list(once.id) == ["c0001", "c0002"]

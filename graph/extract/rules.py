@@ -65,6 +65,7 @@ class Candidate:
     tag: str = ""
     value: str = ""
     unit: str = ""
+    section: str = ""  # the heading above the sentence (a line _heading() recognises)
 
 
 class Extractor:
@@ -128,6 +129,7 @@ class Extractor:
             self.refs[f"R{i}"] = 0 if r["count"] == "group" else int(r["count"])
             self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
+        self.summary_headings = [r["heading"] for r in tables.sections if r["kind"] == "summary"]
         self._date_cache, self._semis, self._carry, self._asides = {}, None, (), None
 
     # ------------------------------------------------------------------ pipeline
@@ -171,12 +173,14 @@ class Extractor:
         docs = self.nlp.pipe((p for _, p in paras), batch_size=64)
         history = []  # actor ids each of the last paragraphs named, in order (references look back)
         groups = []  # (paragraph number, actor ids named together) of the last paragraphs
+        section = ""
         for n_para, ((offset, para), doc) in enumerate(zip(paras, docs)):
             actors = sorted(filter_spans([Span(doc, a, b, label=m)
                                           for m, a, b in self.actor_matcher(doc)]),
                             key=lambda sp: sp.start)
             if _heading(para):
                 history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
+                section = para.strip()
                 continue
             self._lemmatize(doc)
             near = [g for k, g in groups if k >= n_para - _HISTORY]
@@ -194,7 +198,9 @@ class Extractor:
                 t_s = [t for t in trig if s0 <= t[1] and t[2] <= s1]
                 if t_s and (len({sp.label_ for sp in in_s}) >= 2 or in_s and self._carry):
                     c_s = [c for c in cues if s0 <= c[1] and c[2] <= s1]
-                    out.extend(self._sentence(sent, in_s, t_s, c_s, offset, article_date, para_date))
+                    for c in self._sentence(sent, in_s, t_s, c_s, offset, article_date, para_date):
+                        c.section = section
+                        out.append(c)
                 own = self._date_in(sent.text, article_date, None)
                 if own:
                     para_date = own
@@ -342,6 +348,8 @@ class Extractor:
         held = self._asides
         if held is None or held[0] is not doc:
             spans, k, n = [], 0, len(doc)
+            if not any(m in doc.text for m in ("—", "–", "(", ", which", ", who")):
+                n = 0  # no aside in the paragraph: skip the scan
             while k < n:
                 t = doc[k].text
                 close = {"—": "—", "–": "–", "(": ")"}.get(t)

@@ -25,7 +25,9 @@ TABLE_FILES = {
     "dates.csv": ("name", "pattern", "example"),
     "references.csv": ("cue", "count", "example"),
     "quantities.csv": ("unit", "pattern", "types", "example"),
+    "sections.csv": ("heading", "kind", "example"),
 }
+SECTION_KINDS = ("summary",)
 UNIT_REF = {"USD": 1e9, "Mt": 1000 / 566, "bcm": 4.0, "rounds": 500000.0}
 ROLES = ("trigger", "verb", "object")
 FORM_KINDS = ("name", "alias", "demonym", "capital", "leader")
@@ -48,6 +50,7 @@ class Tables:
     dates: list = field(default_factory=list)
     references: list = field(default_factory=list)
     quantities: list = field(default_factory=list)
+    sections: list = field(default_factory=list)
 
     def date_patterns(self):
         """``[(name, compiled regex)]`` in table order; ``MONTH`` in a pattern is any month name."""
@@ -152,6 +155,12 @@ def load_tables(directory=None):
             r["regex"] = re.compile(r["pattern"])
         except re.error as ex:
             raise _bad(p, r, "pattern", f"not a regular expression ({ex})") from None
+    p = directory / "sections.csv"
+    for r in t.sections:
+        if not r["heading"]:
+            raise _bad(p, r, "heading", "is empty")
+        if r["kind"] not in SECTION_KINDS:
+            raise _bad(p, r, "kind", f"{r['kind']!r} is not one of {', '.join(SECTION_KINDS)}")
     p = directory / "dates.csv"
     for r in t.dates:
         try:
