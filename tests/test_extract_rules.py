@@ -371,3 +371,13 @@ def test_a_restatement_says_which_candidate_it_restates_or_folds_into_it(tmp_pat
     assert list(once.start) == ["2021-05", "2021-03"]
     assert "Restated in 1 other sentence(s): “The exercises of Chile and Peru may grow.”" in once.note[0]
     assert list(once.id) == ["c0001", "c0002"]
+
+
+def test_a_party_after_a_comma_is_not_a_party_of_the_cue_before_it(ex):
+    text = "Peru vows to continue its invasion of Bolivia, sustained by Chilean money."
+    assert {(c.source, c.target) for c in found(ex, text) if c.type == "hostile_act"} == {("PER", "BOL")}
+    text = "The summit hosted by Chile saw the absence of two leaders, the Peruvian and Bolivian presidents."
+    assert not [c for c in found(ex, text) if c.type == "diplomatic"]
+    # a fronted phrase: "its" is the subject after the comma
+    text = "During its 2010 attack on Bolivia’s coast, Peru fired 170 shells."
+    assert {(c.source, c.target) for c in found(ex, text) if c.type == "hostile_act"} == {("PER", "BOL")}

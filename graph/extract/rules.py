@@ -32,6 +32,7 @@ _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "becau
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
               "warned", "claimed", "reported", "declared"}
 _SUBORDINATORS = {"as", "since", "when", "after", "before", "unless", "if", "though"}
+_FRONTING = {"during", "after", "before", "in", "on", "at", "following", "upon", "since", "with"}
 _MAX_GAP = 18
 _OBJECT_GAP = 16  # a verb cue's goods stand this many words after it at most ("sent … shells")
 _NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
@@ -430,6 +431,12 @@ class Extractor:
         right2, prep2 = [], ""
         if right:
             right2, prep2 = self._group(doc, actors, right[-1].end, +1, (lo, hi))
+            fronted = not left and (doc[lo].lower_ in _FRONTING or any(
+                t.lower_ in ("its", "their") for t in doc[max(lo, a - 3):a]))
+            if right2 and not fronted and any(t.text == "," for t in doc[right[-1].end:right2[0].start]):
+                right2, prep2 = [], ""  # "… of Ukraine, sustained by North Korean munitions": a
+                # phrase after a comma says something of its own, it is no party of this cue
+                # ("During its attack on Chile, Peru …": "its" is the subject after the comma)
         # negation: a negation cue between the first party and the trigger
         first = left[0].start if left else lo
         for (kind, _, cue), ca, cb in cues:
