@@ -381,3 +381,11 @@ def test_a_party_after_a_comma_is_not_a_party_of_the_cue_before_it(ex):
     # a fronted phrase: "its" is the subject after the comma
     text = "During its 2010 attack on Bolivia’s coast, Peru fired 170 shells."
     assert {(c.source, c.target) for c in found(ex, text) if c.type == "hostile_act"} == {("PER", "BOL")}
+
+
+def test_a_negation_reaches_the_cues_coordinated_with_the_one_it_reaches(ex):
+    text = ("The Chile–Peru relationship is a series of bilateral deals rather than a solid "
+            "trilateral partnership or alliance.")
+    assert not [c for c in found(ex, text) if c.type == "security_commitment"]
+    text = "The Chile–Peru relationship is a solid trilateral partnership or alliance."
+    assert [c for c in found(ex, text) if c.type == "security_commitment"]

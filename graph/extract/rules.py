@@ -40,6 +40,11 @@ _HISTORY = 3  # how many paragraphs (headings included) a reference may reach ba
 _LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*)+")
 
 
+def trig_sorted(trig):
+    """(row, start, end, None) of each trigger match, in text order."""
+    return sorted(((r, a, b, None) for r, a, b in trig), key=lambda t: (t[1], t[2]))
+
+
 def _heading(paragraph):
     """A title, menu or byline line: short and not ending a sentence."""
     p = paragraph.strip()
@@ -131,7 +136,7 @@ class Extractor:
             self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
         self.summary_headings = [r["heading"] for r in tables.sections if r["kind"] == "summary"]
-        self._date_cache, self._semis, self._carry, self._asides = {}, None, (), None
+        self._date_cache, self._semis, self._carry, self._asides, self._coord = {}, None, (), None, {}
 
     # ------------------------------------------------------------------ pipeline
     def _lemmatize(self, doc):
@@ -284,6 +289,16 @@ class Extractor:
                 if obj is None:
                     continue
             plan.append((r, a, b, obj))
+        # "a partnership or alliance": a cue coordinated with the one before it is reached by
+        # what reaches that one (a negation: "rather than a partnership or alliance")
+        ends = {}
+        for r, a, b, obj in trig_sorted(trig):
+            ends.setdefault(b, a)
+        self._coord = {}
+        for r, a, b, obj in trig_sorted(trig):
+            if a - 1 in ends and doc[a - 1].lower_ in ("or", "and", "nor"):
+                head = ends[a - 1]
+                self._coord[a] = self._coord.get(head, head)
         # a verb with its object ("exported crude") is more specific than the same word alone
         specific = {a for r, a, b, obj in plan if obj is not None}
         fired = {r["type"] for r, a, b, obj in plan if obj is not None}
@@ -440,7 +455,7 @@ class Extractor:
         # negation: a negation cue between the first party and the trigger
         first = left[0].start if left else lo
         for (kind, _, cue), ca, cb in cues:
-            if kind == "negation" and first <= ca < end_tok and ca >= a - 6:
+            if kind == "negation" and first <= ca < end_tok and ca >= self._coord.get(a, a) - 6:
                 return []
             if kind == "unnamed" and cb <= a and a - cb <= 1:
                 return []  # "international sanctions": the acting side is not named
