@@ -389,3 +389,16 @@ def test_a_negation_reaches_the_cues_coordinated_with_the_one_it_reaches(ex):
     assert not [c for c in found(ex, text) if c.type == "security_commitment"]
     text = "The Chile–Peru relationship is a solid trilateral partnership or alliance."
     assert [c for c in found(ex, text) if c.type == "security_commitment"]
+
+
+def test_a_summary_heading_holds_only_its_opening_run_of_paragraphs(tmp_path):
+    from graph.extract import extract_files
+    path = tmp_path / "article.txt"
+    # one-sentence bullets under the heading, then the body without a heading of its own
+    path.write_text("Key Takeaways\n\nChile sent tanks to Peru.\n\nBolivia protested.\n\n"
+                    "In 2021, Chile sent tanks to Peru. Bolivia protested again.\n\n"
+                    "Arms\n\nChile sent tanks to Peru again, officials said.\n", encoding="utf-8")
+    frame, *_ = extract_files([path], date="2024-04-05")
+    quotes = list(frame[frame.type == "arms_transfer"].quote)
+    assert "Chile sent tanks to Peru." not in quotes  # the bullet: a restatement of the body
+    assert "In 2021, Chile sent tanks to Peru." in quotes  # after the run: body

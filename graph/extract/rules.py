@@ -71,7 +71,7 @@ class Candidate:
     tag: str = ""
     value: str = ""
     unit: str = ""
-    section: str = ""  # the heading above the sentence (a line _heading() recognises)
+    section: str = ""  # the heading whose opening run holds the sentence (see extract())
 
 
 class Extractor:
@@ -179,15 +179,22 @@ class Extractor:
         docs = self.nlp.pipe((p for _, p in paras), batch_size=64)
         history = []  # actor ids each of the last paragraphs named, in order (references look back)
         groups = []  # (paragraph number, actor ids named together) of the last paragraphs
-        section = ""
+        section, run, run_ended = "", 0, False
         for n_para, ((offset, para), doc) in enumerate(zip(paras, docs)):
             actors = sorted(filter_spans([Span(doc, a, b, label=m)
                                           for m, a, b in self.actor_matcher(doc)]),
                             key=lambda sp: sp.start)
             if _heading(para):
                 history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
-                section = para.strip()
+                section, run = para.strip(), 0
                 continue
+            # a heading's opening run: its first paragraph, and while they are one sentence
+            # each (bullets), the paragraphs after it; what follows is the body again
+            n_sents = sum(1 for _ in doc.sents)
+            if run > 0 and (n_sents > 1 or run_ended):
+                section = ""
+            run_ended = n_sents > 1
+            run += 1
             self._lemmatize(doc)
             near = [g for k, g in groups if k >= n_para - _HISTORY]
             actors = self._resolve_references(doc, actors, [x for h in history for x in h], near)
