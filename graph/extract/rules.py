@@ -33,6 +33,8 @@ _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirm
               "warned", "claimed", "reported", "declared"}
 _SUBORDINATORS = {"as", "since", "when", "after", "before", "unless", "if", "though"}
 _FRONTING = {"during", "after", "before", "in", "on", "at", "following", "upon", "since", "with"}
+_SAYING = {"declared", "commented", "vowed", "pledged", "insisted", "added", "argued", "noted",
+           "made clear", "clear", "promised", "stressed", "emphasized", "emphasised"}
 _MAX_GAP = 18
 _OBJECT_GAP = 16  # a verb cue's goods stand this many words after it at most ("sent … shells")
 _NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
@@ -132,7 +134,9 @@ class Extractor:
         self.ref_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.refs = {}
         for i, r in enumerate(tables.references):
-            self.refs[f"R{i}"] = 0 if r["count"] == "group" else int(r["count"])
+            self.refs[f"R{i}"] = {"group": 0, "speaker": -1}.get(r["count"], None)
+            if self.refs[f"R{i}"] is None:
+                self.refs[f"R{i}"] = int(r["count"])
             self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
         self.summary_headings = [r["heading"] for r in tables.sections if r["kind"] == "summary"]
@@ -239,6 +243,12 @@ class Extractor:
                 x.start in (b + 1, b + 2) for x in actors)  # "the three leaders of Japan, …"
             if named_after:
                 continue
+            if n == -1:  # "China declared that it opposed …": the subject of the report
+                lab = self._speaker(doc, actors, a)
+                if lab:
+                    out.append(Span(doc, a, b, label=lab))
+                    out.sort(key=lambda sp: sp.start)
+                continue
             if n == 0:
                 before = self._groups(doc, [x for x in out if x.end <= a])
                 labels = before[-1] if before else (groups[-1] if groups else ())
@@ -256,6 +266,25 @@ class Extractor:
                 out += [Span(doc, a, b, label=lab) for lab in reversed(recent[:n])]
                 out.sort(key=lambda sp: sp.start)
         return sorted(out, key=lambda sp: sp.start)
+
+    @staticmethod
+    def _speaker(doc, actors, a):
+        """The actor a pronoun after "that" stands for when a reporting verb comes before it
+        ("China … declared that because of …, it opposed"; "members of the U.S. Congress have
+        commented that they are considering"): the sentence's first actor, named in its first
+        six words. None when the pattern does not hold."""
+        sent = doc[a].sent
+        that = next((k for k in range(a - 1, max(sent.start, a - 14) - 1, -1)
+                     if doc[k].lower_ == "that"), None)
+        if that is None or any(doc[k].text in (";", ":") for k in range(that, a)):
+            return None
+        if not any(doc[k].lower_ in _REPORTING or doc[k].lower_ in _SAYING
+                   for k in range(max(sent.start, that - 4), that)):
+            return None
+        first = next((x for x in actors if sent.start <= x.start < that), None)
+        if first is None or first.start - sent.start > 6:
+            return None
+        return first.label_
 
     @staticmethod
     def _groups(doc, spans):

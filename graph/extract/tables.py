@@ -142,8 +142,10 @@ def load_tables(directory=None):
             raise _bad(p, r, "kind", f"{r['kind']!r} is not one of {', '.join(NEGATION_KINDS)}")
     p = directory / "references.csv"
     for r in t.references:
-        if not r["cue"] or r["count"] != "group" and (not r["count"].isdigit() or int(r["count"]) < 2):
-            raise _bad(p, r, "count", f"{r['count']!r} is not a number of actors (2 or more) or 'group'")
+        if not r["cue"] or r["count"] not in ("group", "speaker") and (
+                not r["count"].isdigit() or int(r["count"]) < 2):
+            raise _bad(p, r, "count", f"{r['count']!r} is not a number of actors (2 or more), "
+                                      "'group' or 'speaker'")
     p = directory / "quantities.csv"
     for r in t.quantities:
         if r["unit"] not in UNIT_REF:
