@@ -414,3 +414,9 @@ def test_every_speaker_pronoun_stands_for_the_subject_of_the_report(ex, row):
     # no reporting verb before "that": the pronoun is not resolved
     other = row["example"].replace(" announced that", " knew that").replace(" said that", " knew that")
     assert not [c for c in found(ex, other) if c.type == "arms_transfer"], other
+
+
+def test_a_longer_cue_of_another_type_says_what_the_word_in_it_means(ex):
+    text = "In 2020, Chile gave technological support to Peru's space program."
+    assert {c.type for c in found(ex, text)} == {"technology_transfer"}  # not political_support
+    assert {c.type for c in found(ex, "In 2020, Chile gave support to Peru.")} == {"political_support"}

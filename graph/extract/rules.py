@@ -314,6 +314,10 @@ class Extractor:
         for r, a, b in trig:
             if r["role"] == "object" or any(a <= i < b for i in inside):
                 continue
+            if any(a2 <= a and b <= b2 and b2 - a2 > b - a and r2["role"] != "object"
+                   and r2["type"] != r["type"]
+                   for r2, a2, b2 in trig):
+                continue  # "technological support": the longer cue says what the word means
             obj = None
             if r["role"] == "verb":
                 lo, hi = self._clause(doc, s0, s1, a)
