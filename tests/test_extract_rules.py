@@ -420,3 +420,20 @@ def test_a_longer_cue_of_another_type_says_what_the_word_in_it_means(ex):
     text = "In 2020, Chile gave technological support to Peru's space program."
     assert {c.type for c in found(ex, text)} == {"technology_transfer"}  # not political_support
     assert {c.type for c in found(ex, "In 2020, Chile gave support to Peru.")} == {"political_support"}
+
+
+def test_a_cue_inside_an_aside_states_no_tie_of_its_own(ex):
+    text = ("In 2021, Chile completed an arms delivery, which included the delivery of rifles, "
+            "to Peru for use in Bolivia.")
+    assert {(c.source, c.target) for c in found(ex, text) if c.type == "arms_transfer"} == {("CHL", "PER")}
+
+
+def test_the_subject_of_a_gerund_after_by_is_the_subject_of_the_clause(ex):
+    text = "Chile and Peru responded to Bolivia’s protest by providing military support to Ecuador."
+    got = {(c.source, c.target) for c in found(ex, text) if c.type == "arms_transfer"}
+    assert got == {("CHL", "ECU"), ("PER", "ECU")}
+
+
+def test_a_noun_cue_whose_only_party_is_marked_the_target_has_no_source(ex):
+    text = "The delivery of rifles to Peru in 2021 for use in Bolivia was late."
+    assert not [c for c in found(ex, text) if c.type == "arms_transfer"]

@@ -35,6 +35,9 @@ _SUBORDINATORS = {"as", "since", "when", "after", "before", "unless", "if", "tho
 _FRONTING = {"during", "after", "before", "in", "on", "at", "following", "upon", "since", "with"}
 _SAYING = {"declared", "commented", "vowed", "pledged", "insisted", "added", "argued", "noted",
            "made clear", "clear", "promised", "stressed", "emphasized", "emphasised"}
+_GERUND_PREPS = {"by", "after", "before", "while", "through", "without"}
+_PLACE_PREPS = {"in", "for", "at", "during", "within", "over", "across", "near", "toward",
+                "towards", "through", "inside", "throughout"}
 _MAX_GAP = 18
 _OBJECT_GAP = 16  # a verb cue's goods stand this many words after it at most ("sent … shells")
 _NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
@@ -314,6 +317,9 @@ class Extractor:
         for r, a, b in trig:
             if r["role"] == "object" or any(a <= i < b for i in inside):
                 continue
+            if a in self._aside(sent.doc, s0, s1):
+                continue  # ", which included the delivery of rockets,": the aside describes
+                # the act of its sentence, it states no tie of its own
             if any(a2 <= a and b <= b2 and b2 - a2 > b - a and r2["role"] != "object"
                    and r2["type"] != r["type"]
                    for r2, a2, b2 in trig):
@@ -470,6 +476,14 @@ class Extractor:
         lo, hi = self._clause(doc, s0, s1, a)
         end_tok = obj[2] if obj else b
         left, _ = self._group(doc, actors, a, -1, (lo, hi))
+        ger = next((k for k in range(max(lo + 1, a - 6), a + 1) if doc[k].lower_.endswith("ing")
+                    and doc[k - 1].lower_ in _GERUND_PREPS), None)
+        if ger is not None:
+            # "China and North Korea responded to Russia’s invasion by providing support to
+            # Russia": who provides is the subject of the clause, not the actor just before
+            head = next((sp for sp in actors if lo <= sp.start < ger), None)
+            if head is not None and head.start - lo <= 3:
+                left = [sp for sp in self._group(doc, actors, head.start, +1, (lo, hi))[0]]
         right, prep = self._group(doc, actors, b, +1, (lo, hi))
         carried = False
         if (not left and right and lo == s0 and self._carry and prep not in _SOURCE_PREPS
@@ -526,12 +540,16 @@ class Extractor:
             elif right and prep in ("between", "among") and len(right) >= 2:
                 src, tgt, how = right[:1], right[1:], f"'{prep}': order of mention"
             elif right and right2:
-                if prep in ("to", "against", "into", "on") and not prep2:
+                if prep in ("to", "against", "into", "on") and not prep2 and not any(
+                        t.lower_ in _PLACE_PREPS for t in doc[max(s0, right2[0].start - 2):right2[0].start]):
                     src, tgt, how = right2, right, f"'{prep}' marks the target"
                 elif prep2 in _SOURCE_PREPS:
                     src, tgt, how = right2, right, f"'{prep2}' marks the source"
                 elif prep in _SOURCE_PREPS:
                     src, tgt, how = right, right2, f"'{prep}' marks the source"
+                elif prep in ("to", "against", "into", "on"):
+                    return []  # "the delivery of rockets to the Wagner Group … in Ukraine": the
+                    # first party is marked the target, and nothing marks a source
                 else:
                     src, tgt, how = right, right2, "noun, order of mention"
             else:
