@@ -437,3 +437,10 @@ def test_the_subject_of_a_gerund_after_by_is_the_subject_of_the_clause(ex):
 def test_a_noun_cue_whose_only_party_is_marked_the_target_has_no_source(ex):
     text = "The delivery of rifles to Peru in 2021 for use in Bolivia was late."
     assert not [c for c in found(ex, text) if c.type == "arms_transfer"]
+
+
+def test_a_demonym_qualifying_another_actor_s_name_is_no_party(ex):
+    text = "In 2021, Chile bought natural gas from Russian supplier Gazprom."
+    assert {(c.source, c.target) for c in found(ex, text) if c.type == "energy"} == {("gazprom", "CHL")}
+    text = "In 2021, Chile bought natural gas from Russian and Qatari suppliers."  # coordinated: parties
+    assert ("RUS", "CHL") in {(c.source, c.target) for c in found(ex, text) if c.type == "energy"}

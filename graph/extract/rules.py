@@ -38,6 +38,9 @@ _SAYING = {"declared", "commented", "vowed", "pledged", "insisted", "added", "ar
 _GERUND_PREPS = {"by", "after", "before", "while", "through", "without"}
 _PLACE_PREPS = {"in", "for", "at", "during", "within", "over", "across", "near", "toward",
                 "towards", "through", "inside", "throughout"}
+_ATTRIBUTE_STOP = {"and", "or", "to", "of", "in", "for", "with", "by", "from", "on", "at", "against",
+                   "than", "as", "the", "a", "an", "its", "their", "nor", "but", "be", "is", "are",
+                   "was", "were", "been", "has", "have", "had", "will", "would", "may", "can"}
 _MAX_GAP = 18
 _OBJECT_GAP = 16  # a verb cue's goods stand this many words after it at most ("sent … shells")
 _NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
@@ -110,10 +113,12 @@ class Extractor:
 
         self.actor_info = {}
         self.actor_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        forms = {}
+        forms, self.demonyms = {}, set()
         for r in tables.actors:
             self.actor_info.setdefault(r["id"], r)
             forms.setdefault(r["id"], []).append(r["form"])
+            if r["form_kind"] == "demonym":
+                self.demonyms.add(r["form"])
         for actor_id, fs in forms.items():
             self.actor_matcher.add(actor_id, list(nlp.tokenizer.pipe(fs)))
 
@@ -191,6 +196,7 @@ class Extractor:
             actors = sorted(filter_spans([Span(doc, a, b, label=m)
                                           for m, a, b in self.actor_matcher(doc)]),
                             key=lambda sp: sp.start)
+            actors = self._attributes(doc, actors)
             if _heading(para):
                 history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
                 section, run = para.strip(), 0
@@ -269,6 +275,20 @@ class Extractor:
                 out += [Span(doc, a, b, label=lab) for lab in reversed(recent[:n])]
                 out.sort(key=lambda sp: sp.start)
         return sorted(out, key=lambda sp: sp.start)
+
+    def _attributes(self, doc, actors):
+        """Drop a demonym that only qualifies another actor's name ("Russian energy supplier
+        Gazprom", "the Chinese state firm Huawei"): the name after it is the party."""
+        out = []
+        for i, sp in enumerate(actors):
+            nxt = actors[i + 1] if i + 1 < len(actors) else None
+            if (sp.text in self.demonyms and nxt is not None and nxt.label_ != sp.label_
+                    and 0 < nxt.start - sp.end <= 3
+                    and all(t.is_alpha and t.lower_ not in _ATTRIBUTE_STOP
+                            for t in doc[sp.end:nxt.start])):
+                continue
+            out.append(sp)
+        return out
 
     @staticmethod
     def _speaker(doc, actors, a):
