@@ -444,3 +444,9 @@ def test_a_demonym_qualifying_another_actor_s_name_is_no_party(ex):
     assert {(c.source, c.target) for c in found(ex, text) if c.type == "energy"} == {("gazprom", "CHL")}
     text = "In 2021, Chile bought natural gas from Russian and Qatari suppliers."  # coordinated: parties
     assert ("RUS", "CHL") in {(c.source, c.target) for c in found(ex, text) if c.type == "energy"}
+
+
+def test_a_noun_phrase_reference_is_resolved_even_when_its_sentence_names_the_parties(ex):
+    text = "In June 2024, Putin visited Pyongyang and the two leaders signed a mutual defense treaty."
+    assert {(c.type, frozenset((c.source, c.target))) for c in found(ex, text)} >= {
+        ("security_commitment", frozenset(("RUS", "PRK")))}

@@ -265,8 +265,10 @@ class Extractor:
                 out.sort(key=lambda sp: sp.start)
                 continue
             sent = doc[a].sent
-            if len({x.label_ for x in actors if sent.start <= x.start < sent.end}) >= n:
-                continue  # the sentence names the parties itself ("China’s bilateral trade with Russia")
+            if b - a == 1 and len({x.label_ for x in actors if sent.start <= x.start < sent.end}) >= n:
+                continue  # an adjective ("bilateral") in a sentence that names the parties itself
+                # ("China’s bilateral trade with Russia"); a noun phrase ("the two leaders") is a
+                # party of its own clause and is resolved
             recent = []
             for lab in [x.label_ for x in reversed(actors) if x.end <= a] + list(reversed(history)):
                 if lab not in recent:
