@@ -450,3 +450,19 @@ def test_a_noun_phrase_reference_is_resolved_even_when_its_sentence_names_the_pa
     text = "In June 2024, Putin visited Pyongyang and the two leaders signed a mutual defense treaty."
     assert {(c.type, frozenset((c.source, c.target))) for c in found(ex, text)} >= {
         ("security_commitment", frozenset(("RUS", "PRK")))}
+
+
+@pytest.mark.parametrize("row", rows("places.csv"), ids=lambda r: r["form"])
+def test_every_place_whose_name_holds_an_actor_s_is_no_actor(ex, row):
+    assert row["form"] in row["example"]
+    text = f"In 2020, the {row['form']} saw joint drills by Chile and Peru."
+    assert {(c.source, c.target) for c in found(ex, text)} == {("CHL", "PER")}, row["form"]
+    cands = found(ex, row["example"])
+    assert {(c.source, c.target) for c in cands} == {("CHL", "PER")}, row["form"]  # not China/Japan
+
+
+def test_the_party_after_another_cue_is_that_cue_s(ex):
+    text = ("Chile, Peru and Bolivia met in 2020. In addition, the meeting saw a strong "
+            "condemnation of Brazilian action in the South China Sea by all three.")
+    got = {(c.type, c.source, c.target) for c in found(ex, text) if "BRA" in (c.source, c.target)}
+    assert got == {("diplomatic", x, "BRA") for x in ("CHL", "PER", "BOL")}

@@ -41,6 +41,7 @@ _PLACE_PREPS = {"in", "for", "at", "during", "within", "over", "across", "near",
 _ATTRIBUTE_STOP = {"and", "or", "to", "of", "in", "for", "with", "by", "from", "on", "at", "against",
                    "than", "as", "the", "a", "an", "its", "their", "nor", "but", "be", "is", "are",
                    "was", "were", "been", "has", "have", "had", "will", "would", "may", "can"}
+_PLACE = "(place)"  # the match label of places.csv forms: longest match wins, then dropped
 _MAX_GAP = 18
 _OBJECT_GAP = 16  # a verb cue's goods stand this many words after it at most ("sent … shells")
 _NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
@@ -121,6 +122,8 @@ class Extractor:
                 self.demonyms.add(r["form"])
         for actor_id, fs in forms.items():
             self.actor_matcher.add(actor_id, list(nlp.tokenizer.pipe(fs)))
+        if tables.places:  # "South China Sea": a place whose name holds an actor's (places.csv)
+            self.actor_matcher.add(_PLACE, list(nlp.tokenizer.pipe([r["form"] for r in tables.places])))
 
         def lemma_docs(cues):
             return [self._lemmatize(d) for d in nlp.tokenizer.pipe(cues)]
@@ -149,6 +152,7 @@ class Extractor:
         self.date_patterns = tables.date_patterns()
         self.summary_headings = [r["heading"] for r in tables.sections if r["kind"] == "summary"]
         self._date_cache, self._semis, self._carry, self._asides, self._coord = {}, None, (), None, {}
+        self._cues_here = []
 
     # ------------------------------------------------------------------ pipeline
     def _lemmatize(self, doc):
@@ -196,7 +200,7 @@ class Extractor:
             actors = sorted(filter_spans([Span(doc, a, b, label=m)
                                           for m, a, b in self.actor_matcher(doc)]),
                             key=lambda sp: sp.start)
-            actors = self._attributes(doc, actors)
+            actors = self._attributes(doc, [sp for sp in actors if sp.label_ != _PLACE])
             if _heading(para):
                 history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
                 section, run = para.strip(), 0
@@ -376,6 +380,7 @@ class Extractor:
                 continue
             if self._embedded(doc, a, b, actors, plan, r, s0, s1):
                 continue
+            self._cues_here = trig
             found.extend((a, r, c) for c in self._candidates(
                 doc, sent, s0, s1, r, a, b, obj, actors, cues, offset, article_date, para_date))
         # "agreed to a plan of joint exercises": an agreement is typed by what it is about, when
@@ -584,6 +589,10 @@ class Extractor:
         else:
             if left and right and right[0].start - b > _NEAR:
                 right = []  # a party after the cue stands next to it ("a partnership with Peru")
+            if not left and right and any(b <= a2 and b2 <= right[0].start and r2["role"] != "object"
+                                          for r2, a2, b2 in self._cues_here):
+                right = []  # "the meeting saw a condemnation of China": the party after another
+                # cue is that cue's
             parties = left + right + (right2 if not left else [])
             if len({p.label_ for p in parties}) < 2:
                 return []

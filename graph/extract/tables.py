@@ -26,6 +26,7 @@ TABLE_FILES = {
     "references.csv": ("cue", "count", "example"),
     "quantities.csv": ("unit", "pattern", "types", "example"),
     "sections.csv": ("heading", "kind", "example"),
+    "places.csv": ("form", "example"),
 }
 SECTION_KINDS = ("summary",)
 UNIT_REF = {"USD": 1e9, "Mt": 1000 / 566, "bcm": 4.0, "rounds": 500000.0}
@@ -51,6 +52,7 @@ class Tables:
     references: list = field(default_factory=list)
     quantities: list = field(default_factory=list)
     sections: list = field(default_factory=list)
+    places: list = field(default_factory=list)
 
     def date_patterns(self):
         """``[(name, compiled regex)]`` in table order; ``MONTH`` in a pattern is any month name."""
@@ -157,6 +159,10 @@ def load_tables(directory=None):
             r["regex"] = re.compile(r["pattern"])
         except re.error as ex:
             raise _bad(p, r, "pattern", f"not a regular expression ({ex})") from None
+    p = directory / "places.csv"
+    for r in t.places:
+        if not r["form"]:
+            raise _bad(p, r, "form", "is empty")
     p = directory / "sections.csv"
     for r in t.sections:
         if not r["heading"]:
