@@ -89,7 +89,9 @@ def extract_files(paths, *, doc_ids=None, date=None, dataset=None, tables=None, 
         for c in kept:
             note = " ".join(x for x in (c.tag, f"Proposed by extract from '{c.trigger}'.",
                                         (c.date_note[:1].upper() + c.date_note[1:] + ".") if c.date_note else "",
-                                        notes.get(id(c), "").replace("{id}", ids.get(notes.get((id(c), "of")), "")))
+                                        notes.get(id(c), ""),
+                                        (f"Restates {ids[notes[(id(c), 'of')]]} (same pair, type and period; "
+                                         "that sentence is more specific).") if (id(c), "of") in notes else "")
                             if x)
             rows.append({
                 "id": ids[id(c)], "source": c.source, "target": c.target, "type": c.type,
@@ -126,8 +128,8 @@ def restatements(cands, summary_headings=(), one_per_tie=False):
     and the others are marked "Restates {id}" — or, with ``one_per_tie``, dropped and listed in
     the kept one's note. A mention under a summary heading whose pair and type the body also
     states is always dropped and listed in the body's first such candidate.
-    Returns ``(kept candidates in text order, notes)``: ``notes[id(c)]`` is text for c's note,
-    with ``{id}`` standing for the id of the candidate at ``notes[(id(c), "of")]``.
+    Returns ``(kept candidates in text order, notes)``: ``notes[id(c)]`` is text for c's note;
+    ``notes[(id(c), "of")]`` is the candidate c restates (its note then says "Restates <its id>").
     """
     summary = {h.lower() for h in summary_headings}
     in_summary = [c for c in cands if c.section.lower() in summary]
@@ -153,7 +155,6 @@ def restatements(cands, summary_headings=(), one_per_tie=False):
             notes.setdefault(("restated", id(best)), []).extend(others)
         else:
             for c in others:
-                notes[id(c)] = "Restates {id} (same pair, type and period; that sentence is more specific)."
                 notes[(id(c), "of")] = id(best)
     out = {}
     for c in cands:
@@ -165,8 +166,6 @@ def restatements(cands, summary_headings=(), one_per_tie=False):
             xs = notes[("restated", id(c))]
             parts.append(f"Restated in {len(xs)} other sentence(s): "
                          + "; ".join(_short(x.quote) for x in xs) + ".")
-        if id(c) in notes:
-            parts.append(notes[id(c)])
         if parts:
             out[id(c)] = " ".join(parts)
         if (id(c), "of") in notes:
