@@ -466,3 +466,11 @@ def test_the_party_after_another_cue_is_that_cue_s(ex):
             "condemnation of Brazilian action in the South China Sea by all three.")
     got = {(c.type, c.source, c.target) for c in found(ex, text) if "BRA" in (c.source, c.target)}
     assert got == {("diplomatic", x, "BRA") for x in ("CHL", "PER", "BOL")}
+
+
+def test_the_subject_of_an_adverbed_gerund_or_of_instead_is_the_subject_of_the_clause(ex):
+    text = "In 2022, Chile backed Peru’s claim by diplomatically recognizing the independence of Bolivia."
+    assert {(c.source, c.target) for c in found(ex, text) if c.type == "diplomatic"} == {("CHL", "BOL")}
+    text = ("In 2022, Chile sent no troops to Peru’s war on Bolivia, instead providing "
+            "technical assistance to Ecuador.")
+    assert {(c.source, c.target) for c in found(ex, text) if c.type == "technology_transfer"} == {("CHL", "ECU")}

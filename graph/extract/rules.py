@@ -35,7 +35,7 @@ _SUBORDINATORS = {"as", "since", "when", "after", "before", "unless", "if", "tho
 _FRONTING = {"during", "after", "before", "in", "on", "at", "following", "upon", "since", "with"}
 _SAYING = {"declared", "commented", "vowed", "pledged", "insisted", "added", "argued", "noted",
            "made clear", "clear", "promised", "stressed", "emphasized", "emphasised"}
-_GERUND_PREPS = {"by", "after", "before", "while", "through", "without"}
+_GERUND_PREPS = {"by", "after", "before", "while", "through", "without", "instead"}
 _PLACE_PREPS = {"in", "for", "at", "during", "within", "over", "across", "near", "toward",
                 "towards", "through", "inside", "throughout"}
 _ATTRIBUTE_STOP = {"and", "or", "to", "of", "in", "for", "with", "by", "from", "on", "at", "against",
@@ -503,8 +503,9 @@ class Extractor:
         lo, hi = self._clause(doc, s0, s1, a)
         end_tok = obj[2] if obj else b
         left, _ = self._group(doc, actors, a, -1, (lo, hi))
-        ger = next((k for k in range(max(lo + 1, a - 6), a + 1) if doc[k].lower_.endswith("ing")
-                    and doc[k - 1].lower_ in _GERUND_PREPS), None)
+        ger = next((k for k in range(max(lo + 2, a - 6), a + 1) if doc[k].lower_.endswith("ing")
+                    and (doc[k - 1].lower_ in _GERUND_PREPS or doc[k - 1].lower_.endswith("ly")
+                         and doc[k - 2].lower_ in _GERUND_PREPS)), None)
         if ger is not None:
             # "China and North Korea responded to Russia’s invasion by providing support to
             # Russia": who provides is the subject of the clause, not the actor just before
