@@ -163,8 +163,8 @@ def floor(pattern, workers=2):
             with ThreadPoolExecutor(threads) as pool:
                 list(pool.map(fn, members))
         return time.perf_counter() - t
-    code = (f"import sys, time; t = time.perf_counter(); sys.path.insert(0, {str(ROOT)!r}); import duckdb, pyarrow.csv; "
-            "from graph.importers.events import gdelt_countries; gdelt_countries(); print(time.perf_counter() - t)")
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); import duckdb, pyarrow.csv; "
+            "from graph.importers.events import gdelt_countries; gdelt_countries()")
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     out = {"fixed (python, imports, country table)": time.perf_counter() - t}
