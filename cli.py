@@ -938,6 +938,11 @@ def _report_rejected(rejected, n_ties, source, limit=8):
     rows = count_rows(rejected)
     click.echo(f"{source}: {n_ties} ties imported; {rows} source row{'s' if rows != 1 else ''} "
                "rejected", err=True)
+    if len(rejected) <= limit:  # a few: each as validate lists it
+        from graph.load import format_rejection
+        for r in rejected:
+            say("  " + format_rejection(r), err=True)
+        return
     common = Counter()
     for r in rejected:
         common[(r["field"], r["reason"])] += r.get("count", 1)
