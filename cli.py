@@ -6,6 +6,7 @@ Heavy libraries (pandas, networkx) are imported inside the commands so that
 
 import calendar
 import csv
+import io
 import json
 import math
 import re
@@ -385,6 +386,10 @@ def _signal_handlers():
 def _stdout_to_devnull():
     """Point stdout's file descriptor at /dev/null, so that Python's last flush cannot fail."""
     import os
+    raw = getattr(getattr(sys.stdout, "buffer", None), "raw", None)
+    if isinstance(raw, _ClosedFile):
+        raw.discard = True
+        return
     try:
         fd = sys.stdout.fileno()
     except (AttributeError, ValueError, OSError):  # a test runner's buffer
@@ -392,6 +397,124 @@ def _stdout_to_devnull():
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+class _ClosedFile(io.RawIOBase):
+    """stdout when the caller closed it (``>&-``): writes fail as on a closed descriptor (EBADF).
+
+    File descriptor 1 itself is pointed at /dev/null, so that no file tiegraph
+    opens takes its number. ``discard`` (set once the failure is reported)
+    makes later writes vanish, so that Python's last flush cannot fail.
+    """
+
+    discard = False
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        if self.discard:
+            return len(b)
+        import errno
+        import os
+        ex = OSError(errno.EBADF, os.strerror(errno.EBADF))
+        ex.tiegraph_stdout = True
+        raise ex
+
+
+class _BestEffortStream:
+    """stderr for messages only: a write that fails (``2>/dev/full``) is dropped, never raised.
+
+    Progress, notes and errors are best-effort; the exit status and the data on
+    stdout must not depend on whether they could be shown. After the first
+    failure the descriptor is pointed at /dev/null (when it is a real one), so
+    that what is still buffered drains and Python's last flush cannot fail.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.failed = False
+        self.encoding = getattr(stream, "encoding", None) or "utf-8"
+        self.errors = getattr(stream, "errors", None) or "backslashreplace"
+
+    def write(self, text):
+        if not self.failed:
+            try:
+                return self._stream.write(text)
+            except (OSError, ValueError):  # ENOSPC, EIO, EPIPE; ValueError: closed
+                self._give_up()
+        return len(text)
+
+    def flush(self):
+        if not self.failed:
+            try:
+                self._stream.flush()
+            except (OSError, ValueError):
+                self._give_up()
+
+    def _give_up(self):
+        import os
+        self.failed = True
+        try:
+            fd = self._stream.fileno()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
+            self._stream.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
+
+    def isatty(self):
+        try:
+            return not self.failed and self._stream.isatty()
+        except (AttributeError, ValueError, OSError):
+            return False
+
+    def fileno(self):
+        return self._stream.fileno()
+
+    @property
+    def closed(self):
+        return False
+
+    def writable(self):
+        return True
+
+
+@contextmanager
+def _standard_streams():
+    """Make the run safe from closed or failing standard streams.
+
+    * A closed descriptor 0, 1 or 2 (``2>&-``) is reopened on /dev/null, so that
+      no file tiegraph opens gets that number (a library writing to fd 2 would
+      write into it); a closed stdout then fails writes with EBADF, reported as
+      ``cannot write stdout``, exit 1 (as coreutils do);
+    * stderr is best-effort (:class:`_BestEffortStream`): a full or closed stderr
+      neither raises nor changes the exit status.
+    """
+    import os
+    saved_out, saved_err = sys.stdout, sys.stderr
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
+            if fd == 1 and sys.stdout is None:
+                sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedFile()), encoding="utf-8")
+            elif fd == 2 and sys.stderr is None:
+                sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+    if sys.stderr is not None and not isinstance(sys.stderr, _BestEffortStream):
+        sys.stderr = _BestEffortStream(sys.stderr)
+    try:
+        yield
+    finally:
+        if isinstance(sys.stderr, _BestEffortStream):
+            sys.stderr = sys.stderr._stream if saved_err is None else saved_err
+        if saved_out is not None:
+            sys.stdout = saved_out
 
 
 def _output_errnos():
@@ -420,7 +543,7 @@ class TiegraphGroup(click.Group):
         return name, cmd, rest
 
     def main(self, *args, **kwargs):
-        with _signal_handlers():
+        with _signal_handlers(), _standard_streams():
             return super().main(*args, **kwargs)
 
     def invoke(self, ctx):

@@ -1,0 +1,115 @@
+"""What a careless user and an unlucky machine do: full or closed standard streams, odd files and
+arguments. The real CLI in subprocesses (streams only behave truthfully there), run side by side."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+
+from conftest import ROOT, SMALL_TIES, TIE_HEADER, write_csv, write_dataset
+
+CLI = [sys.executable, str(ROOT / "cli.py")]
+
+
+def _close_stderr():
+    os.close(2)
+
+
+def _close_stdout():
+    os.close(1)
+
+
+def run_all(cases, cwd):
+    """Run ``{name: (args, how)}`` at once (how: 'full-err', 'closed-err', 'closed-out' or None).
+
+    Returns ``{name: (returncode, stdout bytes, stderr text)}``; stderr is '' when it went nowhere.
+    """
+    procs = {}
+    full = open("/dev/full", "wb")
+    try:
+        for name, (args, how) in cases.items():
+            kw = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+            if how == "full-err":
+                kw["stderr"] = full
+            elif how == "closed-err":
+                kw.update(stderr=None, preexec_fn=_close_stderr)
+            elif how == "closed-out":
+                kw.update(stdout=None, preexec_fn=_close_stdout)
+            procs[name] = subprocess.Popen(CLI + [str(a) for a in args], cwd=cwd, **kw)
+        out = {}
+        for name, p in procs.items():
+            o, e = p.communicate(timeout=120)
+            out[name] = (p.returncode, o or b"", (e or b"").decode("utf-8", "replace"))
+        return out
+    finally:
+        full.close()
+
+
+# =========================================================================== standard streams
+
+def test_a_full_or_closed_stderr_changes_neither_the_exit_status_nor_stdout(tmp_path):
+    """Messages are best-effort: 2>/dev/full and 2>&- give no traceback, no hang, the same exit
+    status and the same stdout as a working stderr; an error never lands on stdout."""
+    data = write_dataset(tmp_path / "ds")
+    bad_ties = [r[:] for r in SMALL_TIES]
+    bad_ties[2][7] = "-1"  # weight: rejected by validate (exit 1) with the list on stdout
+    bad = write_dataset(tmp_path / "bad", ties=bad_ties)
+    sipri = tmp_path / "sipri.csv"
+    sipri.write_text("SIPRI AT Database ID,Supplier,Recipient,Designation,Description,Armament category,"
+                     "Numbers delivered,Delivery year,Status,TIV delivery values\n"
+                     "1,Russia,Belarus,T-72,tank,Armoured vehicles,4,2020,New,4\n"
+                     "2,Narnia,Belarus,T-72,tank,Armoured vehicles,4,2020,New,4\n", encoding="utf-8")
+    commands = {
+        "json": (["--data", data, "summary", "--format", "json"], ("closed-err",)),
+        "validate": (["--data", bad, "validate"], ("full-err",)),
+        "missing": (["--data", data, "path", "USA", "Atlantis"], ("full-err", "closed-err")),
+        "import": (["import", "sipri", sipri, "--out", "{out}"], ("full-err", "closed-err")),
+    }
+    cases = {(name, how): ([str(a).replace("{out}", str(tmp_path / f"out-{how}")) for a in args], how)
+             for name, (args, hows) in commands.items() for how in hows}
+    got = run_all(cases, tmp_path)
+    base = {}  # the same commands with a working stderr, in this process
+    for name, (args, _) in commands.items():
+        r = CliRunner().invoke(cli, [str(a).replace("{out}", str(tmp_path / "out-None")) for a in args])
+        assert isinstance(r.exception, (SystemExit, type(None))), r.exception
+        base[name] = (r.exit_code, r.stdout_bytes, r.stderr)
+    for (name, how), (code, out, err) in got.items():
+        assert (code, out) == base[name][:2], (name, how, code, out, err)
+        assert "Traceback" not in err and err == "", (name, how, err)
+    assert base["json"][0] == 0 and json.loads(base["json"][1])["ties"] == 7
+    assert base["validate"][0] == 1 and b"weight" in base["validate"][1]
+    assert base["missing"][0] == 1 and base["missing"][1] == b""  # the error is not on stdout
+    assert "no actor named 'Atlantis'" in base["missing"][2]
+    assert base["import"][0] == 0 and "Narnia" in base["import"][2]
+    for how in ("full-err", "closed-err"):  # the import's files are all there, whatever stderr did
+        assert sorted(p.name for p in (tmp_path / f"out-{how}").iterdir()) == \
+            ["actors.csv", "documents.csv", "ties.csv"]
+        assert (tmp_path / f"out-{how}" / "ties.csv").read_bytes() == \
+            (tmp_path / "out-None" / "ties.csv").read_bytes()
+
+
+def test_a_closed_stdout_is_an_error_and_files_keep_their_descriptors(tmp_path):
+    """>&-: a command with data for stdout says 'cannot write stdout' (exit 1, as coreutils do);
+    one writing a file succeeds, and with 2>&- too no file takes descriptor 1 or 2."""
+    data = write_dataset(tmp_path / "ds")
+    got = run_all({
+        "summary": (["--data", data, "summary"], "closed-out"),
+        "export": (["--data", data, "export", "--to", "csv", "--out", tmp_path / "t.csv"], "closed-out"),
+        "export-err": (["--data", data, "export", "--to", "graphml", "--out", tmp_path / "t.graphml"],
+                       "closed-err"),
+    }, tmp_path)
+    code, _, err = got["summary"]
+    assert code == 1 and err.strip() == "Error: cannot write stdout: Bad file descriptor"
+    assert got["export"][0] == 0 and "exported 7 ties" in got["export"][2]
+    assert got["export-err"][0] == 0
+    rows = list(csv.reader(io.StringIO((tmp_path / "t.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == 8 and rows[0][0] == "id"
+    assert (tmp_path / "t.graphml").read_text(encoding="utf-8").startswith("<?xml")
