@@ -212,6 +212,10 @@ def output_errors(path):
     except OSError as ex:
         from graph.textsafe import terminal_safe
         reason = ex.strerror or str(ex)
+        name = str(ex.filename or "")
+        if name and name != str(path) and not name.endswith(".tmp") and \
+                name.startswith(str(path).rstrip("/") + "/"):  # a file of the directory written
+            path = name
         raise click.ClickException(terminal_safe(f"cannot write {path}: {reason}")) from ex
 
 
@@ -721,7 +725,7 @@ def _default_title(session):
               help="With --path: list this many alternatives (the best is highlighted).")
 @click.option("--time-respecting", is_flag=True, help="With --path: each hop no earlier than the last.")
 @click.option("--directed", is_flag=True, help="With --path: walk directed ties only forwards.")
-@click.option("--image", type=click.Path(dir_okay=False, writable=True), metavar="FILE.png|svg",
+@click.option("--image", type=click.Path(dir_okay=False), metavar="FILE.png|svg",
               help="Also write a static picture of the same view (SVG; PNG needs matplotlib).")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the layout and of Louvain.")
 @click.option("--max-actors", type=click.IntRange(min=0), metavar="N",
@@ -778,7 +782,7 @@ def render(session, out, fragment, element_id, no_runtime, compact, title, size_
         drawn = {key: v for key, v in filters.items() if key != "polarity"}
         chosen = select(ds.ties, **drawn)
         if chosen.empty:
-            raise click.ClickException("no ties are selected; loosen the filters")
+            raise click.ClickException(_nothing_selected(ds))
         result = None
         if path_ends:
             from graph.paths import find_paths
@@ -1185,6 +1189,15 @@ def _polarity_note(session, what, polarity, default):
                  f"--polarity all|cooperative|adversarial to change)")
 
 
+def _nothing_selected(ds):
+    """Why a command has no ties to work on: the filters, or the data itself."""
+    if len(ds.ties):
+        return "no ties are selected; loosen the filters"
+    n = count_rows(ds.rejected)
+    return "the data has no ties" + (f" ({n} row{'s were' if n != 1 else ' was'} rejected; "
+                                     "'tiegraph validate' lists them)" if n else "")
+
+
 def _short(text, n=90):
     text = " ".join(str(text or "").split())
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
@@ -1214,7 +1227,7 @@ def centrality(session, metric, top, filters, fmt):
         H = collapsed_selection(ds.ties, ds.actors, filters=filters)
         rows = centrality_table(H, metric, top=top)
     if not rows:
-        raise click.ClickException("no ties are selected; loosen the filters")
+        raise click.ClickException(_nothing_selected(ds))
     _polarity_note(session, "centrality", H.graph["polarity"], "cooperative")
     emit(rows if fmt == "table" else [{**r, "polarity": H.graph["polarity"]} for r in rows], fmt)
 
@@ -1345,7 +1358,7 @@ def neighbors(session, actor, depth, among, filters, fmt):
               help="How many actors to follow when no --actor is given.")
 @click.option("--period", type=click.Choice(["year"]), default="year", show_default=True,
               help="Time step (ties active in each year).")
-@click.option("--plot", type=click.Path(dir_okay=False, writable=True), metavar="FILE.png",
+@click.option("--plot", type=click.Path(dir_okay=False), metavar="FILE.png",
               help="Also draw a line chart (.png or .svg; needs matplotlib: tiegraph[plot]).")
 @filter_options
 @format_option
@@ -1448,7 +1461,7 @@ def _export_filter_options(func):
               help="gexf (Gephi), graphml (Gephi, yEd, igraph, NetworkX), cytoscape (Cytoscape.js and "
                    "Cytoscape desktop), json (NetworkX node-link), csv (the ties.csv format), xlsx "
                    "(Excel: sheets ties, actors, documents), parquet (the ties, typed; --data reads it).")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               show_default=True, help="Output file; '-' for stdout.")
 @click.option("--gexf-version", type=click.Choice(("1.3", "1.2")), default="1.3", show_default=True,
               help="GEXF version (1.2 is 1.2draft, for older tools).")

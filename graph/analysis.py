@@ -418,7 +418,7 @@ def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=N
     polarity = filters.get("polarity") or "cooperative"
     chosen = select(ties, **sliced)
     if chosen.empty:
-        raise QueryError("no ties are selected; loosen the filters")
+        raise QueryError("no ties are selected; loosen the filters" if len(ties) else "the data has no ties")
     whole = collapse_ties(chosen, actors, polarity=polarity)  # = collapsed_selection(ties, actors, filters=filters)
     names = {v: whole.nodes[v].get("name") or v for v in whole}
     if actors is not None and len(actors):

@@ -152,6 +152,8 @@ def _destination(path):
     if stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(21, "Is a directory", str(path))
     if stat.S_ISREG(st.st_mode):
+        if not os.access(path, os.W_OK):  # read-only (or immutable): a rename would replace it anyway
+            raise PermissionError(13, "Permission denied (the file is read-only)", str(path))
         return (Path(os.path.realpath(path)) if path.is_symlink() else path), False
     return path, True
 
@@ -237,6 +239,8 @@ def atomic_files(directory, names):
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    for name in names:  # a member that cannot be replaced fails the set before any file changes
+        _destination(directory / name)
     temps = {}
     try:
         for name in names:
