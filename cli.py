@@ -1141,7 +1141,9 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
                             engine=engine, memory_limit=memory_limit, spark_master=spark_master)
         table = tie_table(ds.ties) if as_ == "csv" or not out else None
     from graph.textsafe import neutralise_frame
-    if out:
+    if ds.ties.empty:  # nothing to write: an earlier import into --out stays as it was
+        pass
+    elif out:
         if as_ == "parquet":
             from graph.parquet import write_dataset_parquet
             with library_errors(), output_errors(out):
@@ -1166,11 +1168,12 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
         session.info(f"{shown}: {note}")
     if ds.rejected:
         _report_rejected(ds.rejected, len(ds.ties), shown)
+    if ds.ties.empty:
+        raise click.ClickException(f"{shown}: no tie could be imported as {kind}"
+                                   + (f"; {out} is left as it was" if out else "; nothing written"))
     ext = "parquet" if as_ == "parquet" else "csv"
     session.info(f"{len(ds.ties)} ties among {len(ds.actors)} actors"
                  + (f" written to {out}/ties.{ext}, actors.{ext}, documents.{ext}" if out else ""))
-    if ds.ties.empty:
-        raise click.ClickException(f"{shown}: no tie could be imported as {kind}")
     if strict and ds.rejected:
         sys.exit(1)
 

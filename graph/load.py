@@ -228,6 +228,8 @@ def _read_table(path, *, columns, required, what):
                            f"{len(columns)} (at most {MAX_COLUMNS} are read): this is not a {what} table")
     header = [h.strip() for h in header]
     header = [h.lower() if h.lower() in columns else h for h in header]  # "ID", "Source" are fine
+    # nameless columns (trailing commas from a spreadsheet) are ignored like any unknown column
+    header = [h or f"(unnamed column {i})" for i, h in enumerate(header, 1)]
     seen, dupes = set(), []
     for h in header:
         if h and h in seen:
