@@ -550,6 +550,24 @@ class TiegraphGroup(click.Group):
         with _signal_handlers(), _standard_streams():
             return super().main(*args, **kwargs)
 
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as ex:  # a command's option before the command
+            users = sorted(name for name, cmd in self.commands.items()
+                           if any(ex.option_name in p.opts for p in cmd.params))
+            typed = next((a for a in args if a in self.commands), None)
+            if typed in users:
+                ex.message = (f"No such option {ex.option_name!r} here: it is an option of {typed}; "
+                              f"put it after the command name (tiegraph … {typed} {ex.option_name} …)")
+                ex.possibilities = None
+            elif users:
+                ex.message = (f"No such option {ex.option_name!r} here: it is an option of "
+                              f"{', '.join(users[:4])}{' …' if len(users) > 4 else ''}; "
+                              f"put it after the command name (tiegraph {users[0]} {ex.option_name} …)")
+                ex.possibilities = None
+            raise
+
     def invoke(self, ctx):
         import errno
         from graph.files import cleanup_pending
@@ -562,8 +580,16 @@ class TiegraphGroup(click.Group):
                 raise
             return result
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
-                SystemExit):
+                SystemExit) as ex:
             cleanup_pending()
+            if isinstance(ex, click.NoSuchOption):  # tiegraph's own option after the command
+                mine = next((p for p in self.params if ex.option_name in p.opts), None)
+                if mine is not None:
+                    ex.message = (f"No such option {ex.option_name!r} here: it is an option of tiegraph "
+                                  f"itself; put it before the command (tiegraph {ex.option_name}"
+                                  f"{' …' if not mine.is_flag else ''} "
+                                  f"{ctx.meta.get('tiegraph.command') or 'COMMAND'} …)")
+                    ex.possibilities = None
             try:  # what was printed before the exit (validate's list) must reach stdout, or say so
                 sys.stdout.flush()
             except OSError as ex:
