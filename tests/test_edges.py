@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,102 @@ def test_a_closed_stdout_is_an_error_and_files_keep_their_descriptors(tmp_path):
     rows = list(csv.reader(io.StringIO((tmp_path / "t.csv").read_text(encoding="utf-8"))))
     assert len(rows) == 8 and rows[0][0] == "id"
     assert (tmp_path / "t.graphml").read_text(encoding="utf-8").startswith("<?xml")
+
+
+# =========================================================================== a careless user (in process)
+
+def invoke(*args):
+    r = CliRunner().invoke(cli, [str(a) for a in args])
+    assert isinstance(r.exception, (SystemExit, type(None))), repr(r.exception)  # never a crash
+    return r
+
+
+@pytest.mark.parametrize("args, message", [
+    (["summary", "--data", "d"], "it is an option of tiegraph itself; put it before the command "
+                                 "(tiegraph --data … summary …)"),
+    (["validate", "-q"], "put it before the command (tiegraph -q validate …)"),
+    (["--format", "json", "summary"], "it is an option of summary; put it after the command name"),
+])
+def test_an_option_on_the_wrong_side_of_the_command_says_where_it_goes(args, message):
+    r = invoke(*args)
+    assert r.exit_code == 2 and message in r.stderr, r.stderr
+    assert "Did you mean '--to'" not in r.stderr
+
+
+def test_empty_data_says_so_rather_than_blaming_the_filters(tmp_path):
+    header_only = tmp_path / "ties.csv"
+    header_only.write_text(",".join(TIE_HEADER) + "\n", encoding="utf-8")
+    for args in (["render", "--out", tmp_path / "x.html"], ["centrality"], ["timeline"]):
+        r = invoke("--data", header_only, *args)
+        assert r.exit_code == 1 and "Error: the data has no ties\n" in r.stderr, (args, r.stderr)
+    r = invoke("--data", header_only, "path", "USA", "CHN")
+    assert r.exit_code == 1 and "no actor named 'USA'" in r.stderr, r.stderr
+    bad = [row[:] for row in SMALL_TIES]
+    for row in bad:
+        row[7] = "-1"
+    r = invoke("--data", write_csv(tmp_path / "bad.csv", TIE_HEADER, bad), "centrality")
+    assert r.exit_code == 1 and "the data has no ties (7 rows were rejected; 'tiegraph validate' lists them)" \
+        in r.stderr
+
+
+def test_trailing_commas_in_a_header_are_ignored(tmp_path):
+    """A spreadsheet's empty trailing columns (two or more nameless columns) load; was a crash."""
+    d = write_dataset(tmp_path / "ds")
+    for name in ("ties.csv", "actors.csv"):
+        text = (d / name).read_text(encoding="utf-8").splitlines()
+        (d / name).write_text("".join(line + ",,\n" for line in text), encoding="utf-8")
+    r = invoke("--data", d, "validate")
+    assert r.exit_code == 0 and "OK: 7 ties and 6 actors are valid" in r.stderr, r.stderr
+
+
+def test_an_import_that_yields_no_tie_leaves_the_out_directory_alone(tmp_path):
+    out = tmp_path / "out"
+    (tmp_path / "good.csv").write_text("ccode1,ccode2,year,flow1,flow2\n2,20,2000,5,6\n", encoding="utf-8")
+    (tmp_path / "none.csv").write_text("ccode1,ccode2,year,flow1,flow2\n2,20,2000,0,0\n", encoding="utf-8")
+    assert invoke("import", "cow-trade", tmp_path / "good.csv", "--out", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    r = invoke("import", "cow-trade", tmp_path / "none.csv", "--out", out)
+    assert r.exit_code == 1 and f"no tie could be imported as cow-trade; {out} is left as it was" in r.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    r = invoke("import", "cow-trade", tmp_path / "none.csv")
+    assert r.exit_code == 1 and r.stdout == "" and "nothing written" in r.stderr
+
+
+def _immutable(path):
+    """chattr +i (root ignores permission bits; only the immutable flag stops it); None if unsupported."""
+    proc = subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+    return proc.returncode == 0 or None
+
+
+def test_a_read_only_destination_is_an_output_error(tmp_path):
+    """Exit 1 and 'cannot write PATH: reason' for every output (was click's exit 2 for some); a set of
+    import tables is refused whole before any member changes."""
+    d = write_dataset(tmp_path / "ds")
+    targets = {"gexf": ["export", "--to", "gexf", "--out"], "png": ["timeline", "--plot"],
+               "html": ["render", "--out"]}
+    files = {ext: tmp_path / f"ro.{ext}" for ext in targets}
+    for f in files.values():
+        f.write_text("old", encoding="utf-8")
+        if os.geteuid() != 0:
+            f.chmod(0o444)
+        elif not shutil.which("chattr") or _immutable(f) is None:
+            pytest.skip("root on a file system without chattr +i: nothing makes a file read-only")
+    try:
+        for ext, args in targets.items():
+            r = invoke("--data", d, *args, files[ext])
+            assert r.exit_code == 1, (ext, r.stderr)
+            assert f"Error: cannot write {files[ext]}: Permission denied" in r.stderr, r.stderr
+            assert files[ext].read_text(encoding="utf-8") == "old"
+    finally:
+        for f in files.values():
+            subprocess.run(["chattr", "-i", str(f)], capture_output=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "ties.csv").write_text("old ties", encoding="utf-8")
+    (out / "actors.csv").mkdir()  # a member that cannot be replaced: nothing of the set changes
+    (tmp_path / "t.csv").write_text("ccode1,ccode2,year,flow1,flow2\n2,20,2000,5,6\n", encoding="utf-8")
+    r = invoke("import", "cow-trade", tmp_path / "t.csv", "--out", out)
+    assert r.exit_code == 1 and f"Error: cannot write {out / 'actors.csv'}: Is a directory" in r.stderr
+    assert (out / "ties.csv").read_text(encoding="utf-8") == "old ties"
+    assert sorted(p.name for p in out.iterdir()) == ["actors.csv", "ties.csv"]
+
