@@ -29,7 +29,8 @@ def _close_stdout():
 
 
 def run_all(cases, cwd):
-    """Run ``{name: (args, how)}`` at once (how: 'full-err', 'closed-err', 'closed-out' or None).
+    """Run ``{name: (args, how)}`` at once (how: 'full-err', 'closed-err', 'closed-out', None, or
+    ``('env', {VAR: value})``).
 
     Returns ``{name: (returncode, stdout bytes, stderr text)}``; stderr is '' when it went nowhere.
     """
@@ -44,7 +45,8 @@ def run_all(cases, cwd):
                 kw.update(stderr=None, preexec_fn=_close_stderr)
             elif how == "closed-out":
                 kw.update(stdout=None, preexec_fn=_close_stdout)
-            procs[name] = subprocess.Popen(CLI + [str(a) for a in args], cwd=cwd, **kw)
+            env = {**os.environ, **(how[1] if isinstance(how, tuple) else {})}
+            procs[name] = subprocess.Popen(CLI + [str(a) for a in args], cwd=cwd, env=env, **kw)
         out = {}
         for name, p in procs.items():
             o, e = p.communicate(timeout=120)
@@ -213,3 +215,12 @@ def test_a_read_only_destination_is_an_output_error(tmp_path):
     assert (out / "ties.csv").read_text(encoding="utf-8") == "old ties"
     assert sorted(p.name for p in out.iterdir()) == ["actors.csv", "ties.csv"]
 
+
+
+def test_communities_are_the_same_bytes_whatever_the_hash_seed(tmp_path):
+    """Modularity was summed in set order: its last digit changed with PYTHONHASHSEED."""
+    got = run_all({seed: (["communities", "--format", "json"], ("env", {"PYTHONHASHSEED": seed}))
+                   for seed in ("1", "2", "3")}, tmp_path)
+    outs = {out for code, out, _ in got.values() if code == 0}
+    assert len(outs) == 1 and len(got) == 3 and all(code == 0 for code, _, _ in got.values())
+    assert json.loads(outs.pop())["modularity"] > 0.3
