@@ -183,6 +183,11 @@ def community_map(H, *, seed=42):
     if H.number_of_nodes() == 0:
         return {}
     G = H.to_undirected(as_view=True) if H.is_directed() else H
+    top = max((abs(w) for _, _, w in G.edges(data="weight", default=1)), default=0)
+    if top > 1e100:  # Louvain squares total weights (overflow past 1e154); its answer ignores the scale
+        G = nx.Graph(G)
+        for _, _, d in G.edges(data=True):
+            d["weight"] = d.get("weight", 1) / top
     parts = nx.community.louvain_communities(G, weight="weight", seed=seed)
     parts = sorted((sorted(p, key=str) for p in parts), key=lambda p: (-len(p), str(p[0])))
     found = {v: i for i, part in enumerate(parts) for v in part}
@@ -327,7 +332,7 @@ def _modularity(G, parts, *, weight="weight"):
         inside = math.fsum(wt for u, v, wt in G.edges(sorted(members, key=str), data=weight, default=1)
                            if v in members)
         d = math.fsum(degree[u] for u in part)
-        total.append(inside / m - d * d / deg_sum ** 2)
+        total.append(inside / m - (d / deg_sum) ** 2)  # (d / sum)²: no overflow for huge weights
     return math.fsum(total)
 
 def ego_network(G, actor, *, depth=1, polarity="all", among=False):

@@ -224,3 +224,17 @@ def test_communities_are_the_same_bytes_whatever_the_hash_seed(tmp_path):
     outs = {out for code, out, _ in got.values() if code == 0}
     assert len(outs) == 1 and len(got) == 3 and all(code == 0 for code, _, _ in got.values())
     assert json.loads(outs.pop())["modularity"] > 0.3
+
+
+def test_huge_weights_are_drawn_and_grouped(tmp_path):
+    """A weight of 1e300 overflowed Louvain (it squares total weights): render and communities crashed."""
+    ties = [row[:] for row in SMALL_TIES]
+    ties[0][7] = "1e300"
+    data = write_dataset(tmp_path / "ds", ties=ties)
+    r = invoke("--data", data, "render", "--out", tmp_path / "x.html", "--polarity", "all")
+    assert r.exit_code == 0, r.stderr
+    r = invoke("--data", data, "communities", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    found = json.loads(r.stdout)
+    assert ["PRK", "RUS"] in [sorted(set(c["members"]) & {"PRK", "RUS"}) for c in found["communities"]]
+    assert 0 <= found["modularity"] <= 1
