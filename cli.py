@@ -1154,6 +1154,12 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
     """
     from graph.importers import EVENT_KINDS, import_dataset, tie_table
     from graph.schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS
+    if out and rejected_out:
+        import os
+        tables = {os.path.abspath(os.path.join(out, f"{t}.{as_}")) for t in ("ties", "actors", "documents")}
+        if os.path.abspath(rejected_out) in tables:
+            raise click.UsageError(f"--rejected {rejected_out} is one of the tables --out {out} writes; "
+                                   "give it another name")
     if kind not in EVENT_KINDS and len(files) > 1:
         raise click.UsageError(f"{kind} imports one file at a time; got {len(files)}")
     shown = files[0] if len(files) == 1 else f"{len(files)} file patterns"
@@ -1475,7 +1481,8 @@ def _export_filter_options(func):
         try:
             return inner(*args, **kwargs)
         except click.UsageError as ex:
-            ex.message = ex.message.replace("--to ", "--until ", 1)
+            if ex.message.startswith("--to ") and " is before --from " in ex.message:  # the filters' own
+                ex.message = ex.message.replace("--to ", "--until ", 1)
             raise
 
     for param in wrapper.__click_params__:
@@ -1531,6 +1538,14 @@ def export(session, to, out, gexf_version, size_by, color_by, seed, for_networkx
     from graph.export import export_graph, node_scores
     if for_networkx and to not in ("gexf", "graphml"):
         raise click.UsageError("--for-networkx applies to gexf and graphml only")
+    if out != "-":  # a suffix that names another format would not read back (--data reads by suffix)
+        from pathlib import Path
+        from graph.sources import SUFFIXES
+        named = SUFFIXES.get(Path(out).suffix.lower())
+        if named and named != {"cytoscape": "json"}.get(to, to):
+            raise click.UsageError(f"--out {out}: the suffix {Path(out).suffix} is read back as {named}, "
+                                   f"but --to {to} writes {to}; name the file "
+                                   f"{Path(out).stem}{'.cyjs' if to == 'cytoscape' else '.' + to}")
     if to == "xlsx" and out == "-" and sys.stdout.isatty():
         raise click.UsageError("--to xlsx writes a binary workbook: give --out FILE.xlsx")
     ds = session.dataset()

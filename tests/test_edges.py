@@ -238,3 +238,18 @@ def test_huge_weights_are_drawn_and_grouped(tmp_path):
     found = json.loads(r.stdout)
     assert ["PRK", "RUS"] in [sorted(set(c["members"]) & {"PRK", "RUS"}) for c in found["communities"]]
     assert 0 <= found["modularity"] <= 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["export", "--to", "parquet", "--out", "-"], "Error: --to parquet writes a binary file"),  # was '--until parquet'
+    (["export", "--to", "parquet", "--out", "{tmp}/x.csv"], "the suffix .csv is read back as csv, but --to "
+                                                            "parquet writes parquet; name the file x.parquet"),
+    (["export", "--to", "gexf", "--out", "{tmp}/x.graphml"], "name the file x.gexf"),
+    (["import", "cow-trade", "{tmp}/t.csv", "--out", "{tmp}/o", "--rejected", "{tmp}/o/ties.csv"],
+     "is one of the tables --out"),
+])
+def test_outputs_that_would_not_read_back_or_would_overwrite_each_other_are_refused(tmp_path, args, message):
+    (tmp_path / "t.csv").write_text("ccode1,ccode2,year,flow1,flow2\n2,20,2000,5,6\n", encoding="utf-8")
+    r = invoke(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert r.exit_code == 2 and message in r.stderr, r.stderr
+    assert not (tmp_path / "o").exists() and not (tmp_path / "x.csv").exists()
