@@ -58,7 +58,13 @@ class ArgText(click.ParamType):
     name = "TEXT"
 
     def convert(self, value, param, ctx):
-        return str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        from graph.textsafe import describe_char, terminal_safe, xml_illegal
+        bad = xml_illegal(text)
+        if bad is not None:  # the loader refuses such text in data: no name holds it, no output carries it
+            self.fail(f"'{terminal_safe(text)}' holds a {describe_char(bad)}, which no output can carry",
+                      param, ctx)
+        return text
 
 
 TEXT = ArgText()

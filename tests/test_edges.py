@@ -253,3 +253,19 @@ def test_outputs_that_would_not_read_back_or_would_overwrite_each_other_are_refu
     r = invoke(*[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert r.exit_code == 2 and message in r.stderr, r.stderr
     assert not (tmp_path / "o").exists() and not (tmp_path / "x.csv").exists()
+
+
+def test_typed_text_xml_cannot_carry_is_refused_before_it_reaches_an_output(tmp_path):
+    """--title with an escape character made the --image SVG malformed XML."""
+    r = invoke("render", "--title", "bad\x1b[31m", "--out", tmp_path / "x.html", "--image", tmp_path / "x.svg")
+    assert r.exit_code == 2 and "'bad\\x1b[31m' holds a control character U+001B" in r.stderr, r.stderr
+    assert not (tmp_path / "x.svg").exists()
+    r = invoke("render", "--title", "Kim \u202e ok\ttab", "--out", tmp_path / "x.html", "--image", tmp_path / "x.svg")
+    assert r.exit_code == 0, r.stderr
+    import xml.etree.ElementTree as ET
+    ET.parse(tmp_path / "x.svg")
+
+
+def test_data_from_stdin_is_refused_by_name():
+    r = invoke("--data", "-", "summary")
+    assert r.exit_code == 1 and "Error: -: data is not read from stdin; save it to a file" in r.stderr
