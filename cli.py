@@ -491,6 +491,22 @@ class _BestEffortStream:
         return True
 
 
+def _utf8_stdout():
+    """Data on stdout is UTF-8 whatever the locale (the loader reads UTF-8 only); a terminal that
+    cannot show a character gets an escape rather than a crash."""
+    out = sys.stdout
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding in ("utf8", "") or not hasattr(out, "reconfigure"):
+        return
+    try:
+        if out.isatty():
+            out.reconfigure(errors="backslashreplace")
+        else:
+            out.reconfigure(encoding="utf-8")
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - a stream that cannot change
+        pass
+
+
 @contextmanager
 def _standard_streams():
     """Make the run safe from closed or failing standard streams.
@@ -516,6 +532,7 @@ def _standard_streams():
                 sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedFile()), encoding="utf-8")
             elif fd == 2 and sys.stderr is None:
                 sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+    _utf8_stdout()
     if sys.stderr is not None and not isinstance(sys.stderr, _BestEffortStream):
         sys.stderr = _BestEffortStream(sys.stderr)
     try:

@@ -101,14 +101,20 @@ def test_a_full_or_closed_stderr_changes_neither_the_exit_status_nor_stdout(tmp_
 
 def test_a_closed_stdout_is_an_error_and_files_keep_their_descriptors(tmp_path):
     """>&-: a command with data for stdout says 'cannot write stdout' (exit 1, as coreutils do);
-    one writing a file succeeds, and with 2>&- too no file takes descriptor 1 or 2."""
+    one writing a file succeeds, and with 2>&- too no file takes descriptor 1 or 2. An ASCII-only
+    stdout encoding still gets the data, as UTF-8."""
     data = write_dataset(tmp_path / "ds")
     got = run_all({
         "summary": (["--data", data, "summary"], "closed-out"),
         "export": (["--data", data, "export", "--to", "csv", "--out", tmp_path / "t.csv"], "closed-out"),
         "export-err": (["--data", data, "export", "--to", "graphml", "--out", tmp_path / "t.graphml"],
                        "closed-err"),
+        "ascii": (["--data", data, "neighbors", "대한민국", "--format", "csv"],  # an alias of KOR
+                  ("env", {"PYTHONIOENCODING": "ascii"})),
     }, tmp_path)
+    code, out, err = got["ascii"]  # data on stdout is UTF-8 whatever the locale says (was a crash)
+    assert code == 0 and "Traceback" not in err and "failed unexpectedly" not in err, err
+    assert "Seoul and Tokyo “reset” ties" in out.decode("utf-8")
     code, _, err = got["summary"]
     assert code == 1 and err.strip() == "Error: cannot write stdout: Bad file descriptor"
     assert got["export"][0] == 0 and "exported 7 ties" in got["export"][2]
