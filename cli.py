@@ -651,6 +651,13 @@ class TiegraphGroup(click.Group):
 
     @staticmethod
     def _bug(ctx, ex):
+        import os
+        try:
+            os.getcwd()
+        except FileNotFoundError:  # relative paths cannot be resolved: not a bug, say what is wrong
+            click.echo("Error: the current directory no longer exists (it was deleted or moved); "
+                       "cd to one that does and run the command again", err=True)
+            sys.exit(1)
         command = ctx.meta.get("tiegraph.command") or "tiegraph"
         if ctx.params.get("debug"):
             import traceback

@@ -45,7 +45,9 @@ def run_all(cases, cwd):
                 kw.update(stderr=None, preexec_fn=_close_stderr)
             elif how == "closed-out":
                 kw.update(stdout=None, preexec_fn=_close_stdout)
-            env = {**os.environ, **(how[1] if isinstance(how, tuple) else {})}
+            if isinstance(how, tuple) and how[0] == "gone":  # run in a directory deleted under it
+                kw["preexec_fn"] = lambda d=how[1]: (os.chdir(d), os.rmdir(d))
+            env = {**os.environ, **(how[1] if isinstance(how, tuple) and how[0] == "env" else {})}
             procs[name] = subprocess.Popen(CLI + [str(a) for a in args], cwd=cwd, env=env, **kw)
         out = {}
         for name, p in procs.items():
@@ -102,16 +104,20 @@ def test_a_full_or_closed_stderr_changes_neither_the_exit_status_nor_stdout(tmp_
 def test_a_closed_stdout_is_an_error_and_files_keep_their_descriptors(tmp_path):
     """>&-: a command with data for stdout says 'cannot write stdout' (exit 1, as coreutils do);
     one writing a file succeeds, and with 2>&- too no file takes descriptor 1 or 2. An ASCII-only
-    stdout encoding still gets the data, as UTF-8."""
+    stdout encoding still gets the data, as UTF-8. A deleted current directory is said, not a bug."""
     data = write_dataset(tmp_path / "ds")
+    (tmp_path / "gone").mkdir()
     got = run_all({
         "summary": (["--data", data, "summary"], "closed-out"),
         "export": (["--data", data, "export", "--to", "csv", "--out", tmp_path / "t.csv"], "closed-out"),
         "export-err": (["--data", data, "export", "--to", "graphml", "--out", tmp_path / "t.graphml"],
                        "closed-err"),
+        "gone": (["--data", "../ds", "summary"], ("gone", str(tmp_path / "gone"))),
         "ascii": (["--data", data, "neighbors", "대한민국", "--format", "csv"],  # an alias of KOR
                   ("env", {"PYTHONIOENCODING": "ascii"})),
     }, tmp_path)
+    code, out, err = got["gone"]
+    assert code == 1 and err.strip().startswith("Error: the current directory no longer exists"), err
     code, out, err = got["ascii"]  # data on stdout is UTF-8 whatever the locale says (was a crash)
     assert code == 0 and "Traceback" not in err and "failed unexpectedly" not in err, err
     assert "Seoul and Tokyo “reset” ties" in out.decode("utf-8")
