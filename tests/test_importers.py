@@ -239,11 +239,19 @@ def test_gdelt_real_file():
 # --------------------------------------------------------------------------- text XML cannot carry
 
 def _tg(*args, cwd):
-    import subprocess
-    import sys
-    from conftest import ROOT
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    """The CLI in this process, run in ``cwd``; shaped like a finished subprocess."""
+    class Done:
+        pass
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        r = CliRunner().invoke(cli, [str(a) for a in args])
+    finally:
+        os.chdir(old)
+    assert isinstance(r.exception, (SystemExit, type(None))), repr(r.exception)
+    done = Done()
+    done.returncode, done.stdout, done.stderr = r.exit_code, r.stdout, r.stderr
+    return done
 
 
 SIPRI_HEAD = ("SIPRI AT Database ID,Supplier,Recipient,Designation,Description,Armament category,Order date,"
