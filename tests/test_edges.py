@@ -295,3 +295,20 @@ def test_typed_text_xml_cannot_carry_is_refused_before_it_reaches_an_output(tmp_
 def test_data_from_stdin_is_refused_by_name():
     r = invoke("--data", "-", "summary")
     assert r.exit_code == 1 and "Error: -: data is not read from stdin; save it to a file" in r.stderr
+
+
+def test_a_file_not_in_utf8_names_the_row_the_column_and_the_fix(tmp_path):
+    """Windows-1252 bytes: the message names the cell and the character, and says what to do: convert a
+    legacy file with iconv, or retype the one character of an otherwise UTF-8 file. A BOM no longer
+    shifts the byte shown (it showed the byte three places before the bad one)."""
+    d = write_dataset(tmp_path / "ds")
+    (d / "actors.csv").write_bytes(b"\xef\xbb\xbfid,name,kind,aliases,group\nFRA,Fran\xe7ais,state,,\n")
+    r = invoke("--data", d, "validate")
+    assert r.exit_code == 1, r.stderr
+    assert (f"actors.csv:2: the file is not UTF-8 text (byte 0xe7, 'ç' in Windows-1252; row FRA, column name); "
+            f"tiegraph reads UTF-8: convert it with iconv -f WINDOWS-1252 -t UTF-8 ") in r.stderr, r.stderr
+    ties = (d / "ties.csv").read_bytes().replace(b"\xe2\x80\x9creset\xe2\x80\x9d", b"\x93reset\x94")
+    (d / "ties.csv").write_bytes(ties)  # one cp1252 quote in a file with UTF-8 dashes elsewhere
+    r = invoke("--data", d / "ties.csv", "validate")
+    assert "ties.csv:7: the file is not UTF-8 text (byte 0x93, '“' in Windows-1252; row t6, column quote); " \
+           "the rest of it is: retype that character" in r.stderr, r.stderr
