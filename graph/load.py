@@ -1100,8 +1100,11 @@ def load_dataset(paths=None, *, progress=None, cache=True):
             j = int(first_owner.loc[tid])
             line_i = parts[i][1]["line"].iloc[k - int(np.flatnonzero(owner == i)[0])]
             line_j = parts[j][1]["line"][parts[j][1]["id"] == tid].iloc[0]
+            more = int(dup.sum()) - 1
+            also = f" (and {more} more id{'s' if more != 1 else ''}: are the files overlapping copies?)" \
+                if more else ""
             raise DatasetError(f"tie id {tid!r} is used in two files: {parts[j][0]}:{line_j} "
-                               f"and {parts[i][0]}:{line_i}; ids must be unique across merged datasets")
+                               f"and {parts[i][0]}:{line_i}{also}; ids must be unique across merged datasets")
 
     report("checking actors and documents", len(specs))
     actors = _merge_tables(actor_frames, "id")

@@ -312,3 +312,11 @@ def test_a_file_not_in_utf8_names_the_row_the_column_and_the_fix(tmp_path):
     r = invoke("--data", d / "ties.csv", "validate")
     assert "ties.csv:7: the file is not UTF-8 text (byte 0x93, '“' in Windows-1252; row t6, column quote); " \
            "the rest of it is: retype that character" in r.stderr, r.stderr
+
+
+def test_overlapping_data_files_say_how_much_overlaps(tmp_path):
+    d = write_dataset(tmp_path / "ds")
+    copy = write_csv(tmp_path / "copy.csv", TIE_HEADER, SMALL_TIES[:3])
+    r = invoke("--data", d, "--data", copy, "validate")
+    assert r.exit_code == 1 and "tie id 't1' is used in two files: " in r.stderr
+    assert "copy.csv:2 (and 2 more ids: are the files overlapping copies?)" in r.stderr, r.stderr
