@@ -225,6 +225,15 @@ def output_errors(path):
         raise click.ClickException(terminal_safe(f"cannot write {path}: {reason}")) from ex
 
 
+def _preflight(*paths):
+    """Fail at once, as the write would, for an output that cannot be written (before hours of work)."""
+    from graph.files import check_writable
+    for path in paths:
+        if path and path != "-":
+            with output_errors(path):
+                check_writable(path)
+
+
 def write_output(path, data):
     """Write text or bytes to ``path`` atomically ('-': stdout), with output errors as one line."""
     if path == "-":
@@ -830,6 +839,7 @@ def render(session, out, fragment, element_id, no_runtime, compact, title, size_
         raise click.UsageError("--strongest and --time-respecting rank paths differently; choose one")
     if not path_ends and (strongest or time_respecting or directed or k > 1):
         raise click.UsageError("--strongest, --k, --time-respecting and --directed need --path A B")
+    _preflight(out, image)
     from explorer.view import make_view
     from graph.build import build_graph, describe_filters, select
     ds = session.dataset()
@@ -1192,6 +1202,7 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
                                    "give it another name")
     if kind not in EVENT_KINDS and len(files) > 1:
         raise click.UsageError(f"{kind} imports one file at a time; got {len(files)}")
+    _preflight(rejected_out)
     shown = files[0] if len(files) == 1 else f"{len(files)} file patterns"
     with library_errors(), session.progress() as progress:
         from graph.sources import check_regular_file
@@ -1443,6 +1454,7 @@ def timeline(session, metric, actor_names, top, period, plot, filters, fmt):
     from graph.analysis import timeline as metric_timeline, timeline_wide
     if plot and not plot.lower().endswith((".png", ".svg")):
         raise click.UsageError(f"--plot {plot}: the file name must end in .png or .svg")
+    _preflight(plot)
     ds = session.dataset()
     with library_errors():
         only = [resolve_actor(ds.actors, a) for a in actor_names]
@@ -1576,6 +1588,7 @@ def export(session, to, out, gexf_version, size_by, color_by, seed, for_networkx
             raise click.UsageError(f"--out {out}: the suffix {Path(out).suffix} is read back as {named}, "
                                    f"but --to {to} writes {to}; name the file "
                                    f"{Path(out).stem}{'.cyjs' if to == 'cytoscape' else '.' + to}")
+    _preflight(out)
     if to == "xlsx" and out == "-" and sys.stdout.isatty():
         raise click.UsageError("--to xlsx writes a binary workbook: give --out FILE.xlsx")
     ds = session.dataset()

@@ -320,3 +320,14 @@ def test_overlapping_data_files_say_how_much_overlaps(tmp_path):
     r = invoke("--data", d, "--data", copy, "validate")
     assert r.exit_code == 1 and "tie id 't1' is used in two files: " in r.stderr
     assert "copy.csv:2 (and 2 more ids: are the files overlapping copies?)" in r.stderr, r.stderr
+
+
+def test_an_output_that_cannot_be_written_fails_before_any_work(tmp_path):
+    """render --image into a missing directory wrote the page, then failed; now nothing is written."""
+    page = tmp_path / "page.html"
+    r = invoke("render", "--out", page, "--image", tmp_path / "no" / "x.png")
+    assert r.exit_code == 1 and f"Error: cannot write {tmp_path / 'no' / 'x.png'}: No such file" in r.stderr
+    assert not page.exists()
+    (tmp_path / "f").write_text("", encoding="utf-8")
+    r = invoke("timeline", "--plot", tmp_path / "f" / "x.png")
+    assert r.exit_code == 1 and "Not a directory" in r.stderr and r.stdout == ""
