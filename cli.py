@@ -293,12 +293,16 @@ def _jsonable(value):
     return value
 
 
-def _cell(value):
+def _cell(value, *, exact=False):
+    """A value as table text (floats to 6 significant digits) or, ``exact``, as CSV text (every digit)."""
     value = _jsonable(value)
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        if not exact:
+            return f"{value:.6g}"
+        text = repr(value)  # the shortest text that reads back as the same float
+        return text[:-2] if text.endswith(".0") else text
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else \
             "; ".join(_cell(v) for v in value)
@@ -351,7 +355,7 @@ def emit(data, fmt, *, columns=None, out=None):
         writer = csv.writer(out, lineterminator="\n")
         quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a row with a bare CR
         for cells in [[neutralise_cell(str(c)) for c in columns]] + \
-                [[neutralise_cell(_cell(row.get(c))) for c in columns] for row in data]:
+                [[neutralise_cell(_cell(row.get(c), exact=True)) for c in columns] for row in data]:
             (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
         return
     cells = [[terminal_safe(_cell(row.get(c))) for c in columns] for row in data]

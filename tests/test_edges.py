@@ -331,3 +331,17 @@ def test_an_output_that_cannot_be_written_fails_before_any_work(tmp_path):
     (tmp_path / "f").write_text("", encoding="utf-8")
     r = invoke("timeline", "--plot", tmp_path / "f" / "x.png")
     assert r.exit_code == 1 and "Not a directory" in r.stderr and r.stdout == ""
+
+
+def test_csv_output_keeps_every_digit(tmp_path):
+    """--format csv rounded floats to 6 digits (a value of 1234567.89 came out 1.23457e+06)."""
+    ties = [row[:] for row in SMALL_TIES]
+    ties[0][8] = "1234567.89"
+    data = write_dataset(tmp_path / "ds", ties=ties)
+    r = invoke("--data", data, "path", "PRK", "RUS", "--format", "csv")
+    assert r.exit_code == 0 and ",1234567.89," in r.stdout, r.stdout
+    r = invoke("--data", data, "centrality", "--metric", "pagerank", "--format", "csv")
+    scores = {row.split(",")[0]: float(row.split(",")[2]) for row in r.stdout.splitlines()[1:]}
+    exact = {row["id"]: row["pagerank"] for row in json.loads(invoke(
+        "--data", data, "centrality", "--metric", "pagerank", "--format", "json").stdout)}
+    assert scores == exact and any(len(repr(v)) > 9 for v in exact.values())
