@@ -731,7 +731,7 @@ def validate(session, fmt):
     if fmt == "table":
         for r in ds.rejected:
             say(format_rejection(r))
-    elif ds.rejected or fmt == "json":
+    else:  # a CSV with no rejected row is still a CSV: its header
         emit(ds.rejected, fmt, columns=["file", "line", "id", "field", "reason"])
     summary = f"{len(ds.ties)} ties and {len(ds.actors)} actors are valid"
     if n:

@@ -292,6 +292,11 @@ def test_typed_text_xml_cannot_carry_is_refused_before_it_reaches_an_output(tmp_
     ET.parse(tmp_path / "x.svg")
 
 
+def test_validate_csv_with_nothing_rejected_is_still_a_csv(tmp_path):
+    r = invoke("--data", write_dataset(tmp_path / "ds"), "validate", "--format", "csv")
+    assert r.exit_code == 0 and r.stdout == "file,line,id,field,reason\n"
+
+
 def test_data_from_stdin_is_refused_by_name():
     r = invoke("--data", "-", "summary")
     assert r.exit_code == 1 and "Error: -: data is not read from stdin; save it to a file" in r.stderr
