@@ -1198,6 +1198,7 @@ def _xml_checked(part):
 
 
 def _unknown(what, value, known):
-    close = difflib.get_close_matches(value, sorted(known), n=1)
+    same = sorted(k for k in known if isinstance(k, str) and k.casefold() == str(value).casefold())
+    close = same[:1] or difflib.get_close_matches(value, sorted(known), n=1)  # ids are case-sensitive
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown {what} {value!r} (not in {what}s.csv){hint}"

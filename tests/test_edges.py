@@ -350,3 +350,11 @@ def test_csv_output_keeps_every_digit(tmp_path):
     exact = {row["id"]: row["pagerank"] for row in json.loads(invoke(
         "--data", data, "centrality", "--metric", "pagerank", "--format", "json").stdout)}
     assert scores == exact and any(len(repr(v)) > 9 for v in exact.values())
+
+
+def test_an_actor_id_in_the_wrong_case_is_pointed_at(tmp_path):
+    ties = [row[:] for row in SMALL_TIES]
+    ties[0][1] = "prk"
+    r = invoke("--data", write_dataset(tmp_path / "ds", ties=ties), "validate")
+    assert r.exit_code == 1 and "ties.csv:2: t1: source: unknown actor 'prk' (not in actors.csv); " \
+        "did you mean 'PRK'?" in r.stdout, r.stdout
