@@ -1198,6 +1198,9 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
     """
     from graph.importers import EVENT_KINDS, import_dataset, tie_table
     from graph.schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS
+    if rejected_out == "-" and not out:
+        raise click.UsageError("--rejected - would mix the rejected rows into the ties CSV on stdout; "
+                               "give --out DIR, or --rejected FILE")
     if out and rejected_out:
         import os
         tables = {os.path.abspath(os.path.join(out, f"{t}.{as_}")) for t in ("ties", "actors", "documents")}

@@ -273,6 +273,7 @@ def test_huge_weights_are_drawn_and_grouped(tmp_path):
     (["export", "--to", "gexf", "--out", "{tmp}/x.graphml"], "name the file x.gexf"),
     (["import", "cow-trade", "{tmp}/t.csv", "--out", "{tmp}/o", "--rejected", "{tmp}/o/ties.csv"],
      "is one of the tables --out"),
+    (["import", "cow-trade", "{tmp}/t.csv", "--rejected", "-"], "would mix the rejected rows into the ties CSV"),
 ])
 def test_outputs_that_would_not_read_back_or_would_overwrite_each_other_are_refused(tmp_path, args, message):
     (tmp_path / "t.csv").write_text("ccode1,ccode2,year,flow1,flow2\n2,20,2000,5,6\n", encoding="utf-8")
