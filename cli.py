@@ -907,8 +907,13 @@ def render(session, out, fragment, element_id, no_runtime, compact, title, size_
 @click.option("--format", "fmt", type=click.Choice(("csv", "json")), default="csv",
               show_default=True, help="csv: the ties contract + status, rule, score, duplicate_of; "
                                       "json: {engine, documents, candidates}.")
+@click.option("--one-per-tie", is_flag=True,
+              help="Propose each tie once per document: a restatement (same pair, type and period "
+                   "as a more specific sentence) is listed in that candidate's note instead of "
+                   "being proposed apart. Without it, a restatement is proposed and its note "
+                   "says 'Restates cNNNN'.")
 @click.pass_obj
-def extract(session, files, doc_ids, date, out, fmt):
+def extract(session, files, doc_ids, date, out, fmt, one_per_tie):
     """Propose ties from articles (.txt, .md, .html, .pdf) for a curator to review.
 
     Each candidate quotes the sentence (or clause) that states it, verbatim from the
@@ -919,6 +924,7 @@ def extract(session, files, doc_ids, date, out, fmt):
     \b
     Example:
         tiegraph extract report.pdf --doc heritage-2024-06 --date 2024-06-20 --out candidates.csv
+        tiegraph extract report.txt --date 2024-06-20 --one-per-tie
         tiegraph review candidates.csv
         tiegraph accept candidates.csv --into data/
     """
@@ -931,7 +937,7 @@ def extract(session, files, doc_ids, date, out, fmt):
     dataset = session.dataset()
     with library_errors():
         cands, docs, _, engine = extract_files(list(files), doc_ids=list(doc_ids), date=date,
-                                               dataset=dataset)
+                                               dataset=dataset, one_per_tie=one_per_tie)
     rows = cands.to_dict("records")
     doc_rows = docs.to_dict("records")
     if fmt == "json":

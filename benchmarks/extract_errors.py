@@ -11,6 +11,8 @@ Missed curated tie, by cause (first that applies):
   rule             both there and a trigger of the type, but the rules did not link them
 False positive, by cause:
   repeated         the pair and type are curated in another sentence of the document
+  other-doc        the pair and type are curated only from the other seed (the dictionary: where
+                   001 and 002 state the same tie, the row quotes 001)
   wrong-type       the pair is curated in this sentence with another type
   wrong-pair       this sentence holds a curated tie, not for this pair
   no-tie           the sentence holds no curated tie at all
@@ -40,8 +42,9 @@ def main(argv):
     only = next((argv[i + 1] for i, a in enumerate(argv) if a == "--doc"), None)
     docs = {d: day for d, day in B.DOCS.items() if not only or d.startswith(only)}
     texts = {d: (B.SEEDS / d).read_text(encoding="utf-8") for d in docs}
-    gold = [r for r in csv.DictReader(open(B.ROOT / "data" / "ties.csv", encoding="utf-8"))
-            if r["doc"] in docs]
+    every = [r for r in csv.DictReader(open(B.ROOT / "data" / "ties.csv", encoding="utf-8"))
+             if r["doc"] in B.DOCS]
+    gold = [r for r in every if r["doc"] in docs]
     cands = []
     for d, day in docs.items():
         frame, *_ = extract_files([B.SEEDS / d], doc_ids=[d], date=day)
@@ -92,6 +95,9 @@ def main(argv):
         if any({g["source"], g["target"]} == pair and g["type"] == c["type"] for g in gold
                if g["doc"] == c["doc"]):
             why = "repeated"
+        elif any({g["source"], g["target"]} == pair and g["type"] == c["type"] for g in every
+                 if g["doc"] != c["doc"]):
+            why = "other-doc"
         elif any({g["source"], g["target"]} == pair for g in here):
             why = "wrong-type"
         elif here:
@@ -102,6 +108,18 @@ def main(argv):
         rows.append(f"EXTRA  {why:<13} {c['source']}-{c['target']} {c['type']}: {c['quote'][:90]}")
     print(B.line("extract (rules)", m, 0).rsplit("verbatim", 1)[0])
     print("missed:", dict(miss.most_common()), " false positives:", dict(fp.most_common()))
+    # ceilings: what the score would be if a whole class of errors were fixed, recall unchanged
+    tp, n_c, n_g = m["matched"], m["candidates"], m["curated"]
+
+    def f1(t, c):
+        return 2 * t / (c + n_g) if c + n_g else 0
+    print(f"ceilings at this recall ({m['recall']:.2f}): F1 {f1(tp, tp):.2f} with no false positive at all; "
+          f"{f1(tp, n_c - fp['repeated']):.2f} without the 'repeated' ones; "
+          f"{f1(tp, n_c - fp['repeated'] - fp['other-doc']):.2f} without 'repeated' and 'other-doc'")
+    beyond = miss["actor-missing"] + miss["no-trigger"]
+    print(f"misses no sentence rule on these tables can reach (actor-missing + no-trigger): {beyond} "
+          f"of {n_g} curated ties; recall ceiling {(n_g - beyond) / n_g:.2f}, F1 ceiling "
+          f"{2 * (n_g - beyond) / (2 * n_g - beyond):.2f} at precision 1")
     if "--list" in argv:
         print("\n".join(sorted(rows)))
 

@@ -316,3 +316,25 @@ def test_several_files_at_once_each_with_its_doc_id(article, tmp_path):
     assert [d["doc"] for d in docs] == ["a-1", "o-2"]
     r = run("extract", article, other, "--doc", "only-one", "--date", "2024")
     assert r.exit_code == 2 and "--doc was given 1 time(s) for 2 file(s)" in r.output
+
+
+def test_extract_one_per_tie_folds_restatements_into_the_most_specific_sentence(tmp_path):
+    p = tmp_path / "restated.txt"
+    p.write_text("Summary\n\nChile sent tanks to Peru.\n\nThe deal\n\nIn March 2021, Chile sent "
+                 "tanks to Peru. Chile and Peru held joint exercises. The exercises of Chile and "
+                 "Peru may grow.\n", encoding="utf-8")
+    r = run("extract", p, "--date", "2021-05-01")
+    assert r.exit_code == 0, r.output
+    rows = rows_of(r.stdout)
+    arms = [x for x in rows if x["type"] == "arms_transfer"]
+    assert [x["quote"] for x in arms] == ["In March 2021, Chile sent tanks to Peru."]  # not the summary's
+    assert "Also stated in the summary" in arms[0]["note"]
+    drills = [x for x in rows if x["type"] == "military_exercise"]
+    assert len(drills) == 2 and drills[1]["note"].endswith(
+        f"Restates {drills[0]['id']} (same pair, type and period; that sentence is more specific).")
+    r = run("extract", p, "--date", "2021-05-01", "--one-per-tie")
+    assert r.exit_code == 0, r.output
+    once = rows_of(r.stdout)
+    drills = [x for x in once if x["type"] == "military_exercise"]
+    assert len(drills) == 1 and "Restated in 1 other sentence(s)" in drills[0]["note"]
+    assert [x["id"] for x in once] == [f"c{i:04d}" for i in range(1, len(once) + 1)]

@@ -22,7 +22,7 @@ _BASE = {"arms_transfer": 3, "technology_transfer": 3, "security_commitment": 3,
          "sanctions": 2, "hostile_act": 2, "diplomatic": 1, "political_support": 1}
 ALWAYS_DIRECTED = {"arms_transfer", "technology_transfer", "sanctions", "hostile_act"}
 _GRADE_RANK = {"confirmed": 0, "reported": 1, "assessed": 2, "speculated": 3}
-_JOINERS = {",", "and", "&", "–", "—", "-", "/", "the", "’s", "'s", "’", "as", "well", "or", "both"}
+_JOINERS = {",", "and", "&", "its", "their", "–", "—", "-", "/", "the", "’s", "'s", "’", "as", "well", "or", "both"}
 _SOURCE_PREPS = {"from", "by"}
 _POSSESSIVE = {"’s", "'s", "’", "'"}
 _AGREEMENT = {"agree", "agreement", "pledge"}
@@ -31,11 +31,27 @@ _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "becau
              "however", "(", ")"}
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
               "warned", "claimed", "reported", "declared"}
+_SUBORDINATORS = {"as", "since", "when", "after", "before", "unless", "if", "though"}
+_FRONTING = {"during", "after", "before", "in", "on", "at", "following", "upon", "since", "with"}
+_SAYING = {"declared", "commented", "vowed", "pledged", "insisted", "added", "argued", "noted",
+           "made clear", "clear", "promised", "stressed", "emphasized", "emphasised"}
+_GERUND_PREPS = {"by", "after", "before", "while", "through", "without", "instead"}
+_PLACE_PREPS = {"in", "for", "at", "during", "within", "over", "across", "near", "toward",
+                "towards", "through", "inside", "throughout"}
+_ATTRIBUTE_STOP = {"and", "or", "to", "of", "in", "for", "with", "by", "from", "on", "at", "against",
+                   "than", "as", "the", "a", "an", "its", "their", "nor", "but", "be", "is", "are",
+                   "was", "were", "been", "has", "have", "had", "will", "would", "may", "can"}
+_PLACE = "(place)"  # the match label of places.csv forms: longest match wins, then dropped
 _MAX_GAP = 18
 _OBJECT_GAP = 16  # a verb cue's goods stand this many words after it at most ("sent … shells")
 _NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
 _HISTORY = 3  # how many paragraphs (headings included) a reference may reach back
 _LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*)+")
+
+
+def trig_sorted(trig):
+    """(row, start, end, None) of each trigger match, in text order."""
+    return sorted(((r, a, b, None) for r, a, b in trig), key=lambda t: (t[1], t[2]))
 
 
 def _heading(paragraph):
@@ -64,6 +80,7 @@ class Candidate:
     tag: str = ""
     value: str = ""
     unit: str = ""
+    section: str = ""  # the heading whose opening run holds the sentence (see extract())
 
 
 class Extractor:
@@ -97,12 +114,16 @@ class Extractor:
 
         self.actor_info = {}
         self.actor_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        forms = {}
+        forms, self.demonyms = {}, set()
         for r in tables.actors:
             self.actor_info.setdefault(r["id"], r)
             forms.setdefault(r["id"], []).append(r["form"])
+            if r["form_kind"] == "demonym":
+                self.demonyms.add(r["form"])
         for actor_id, fs in forms.items():
             self.actor_matcher.add(actor_id, list(nlp.tokenizer.pipe(fs)))
+        if tables.places:  # "South China Sea": a place whose name holds an actor's (places.csv)
+            self.actor_matcher.add(_PLACE, list(nlp.tokenizer.pipe([r["form"] for r in tables.places])))
 
         def lemma_docs(cues):
             return [self._lemmatize(d) for d in nlp.tokenizer.pipe(cues)]
@@ -124,10 +145,14 @@ class Extractor:
         self.ref_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.refs = {}
         for i, r in enumerate(tables.references):
-            self.refs[f"R{i}"] = 0 if r["count"] == "group" else int(r["count"])
+            self.refs[f"R{i}"] = {"group": 0, "speaker": -1}.get(r["count"], None)
+            if self.refs[f"R{i}"] is None:
+                self.refs[f"R{i}"] = int(r["count"])
             self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
-        self._date_cache, self._semis, self._carry = {}, None, ()
+        self.summary_headings = [r["heading"] for r in tables.sections if r["kind"] == "summary"]
+        self._date_cache, self._semis, self._carry, self._asides, self._coord = {}, None, (), None, {}
+        self._cues_here = []
 
     # ------------------------------------------------------------------ pipeline
     def _lemmatize(self, doc):
@@ -170,13 +195,23 @@ class Extractor:
         docs = self.nlp.pipe((p for _, p in paras), batch_size=64)
         history = []  # actor ids each of the last paragraphs named, in order (references look back)
         groups = []  # (paragraph number, actor ids named together) of the last paragraphs
+        section, run, run_ended = "", 0, False
         for n_para, ((offset, para), doc) in enumerate(zip(paras, docs)):
             actors = sorted(filter_spans([Span(doc, a, b, label=m)
                                           for m, a, b in self.actor_matcher(doc)]),
                             key=lambda sp: sp.start)
+            actors = self._attributes(doc, [sp for sp in actors if sp.label_ != _PLACE])
             if _heading(para):
                 history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
+                section, run = para.strip(), 0
                 continue
+            # a heading's opening run: its first paragraph, and while they are one sentence
+            # each (bullets), the paragraphs after it; what follows is the body again
+            n_sents = sum(1 for _ in doc.sents)
+            if run > 0 and (n_sents > 1 or run_ended):
+                section = ""
+            run_ended = n_sents > 1
+            run += 1
             self._lemmatize(doc)
             near = [g for k, g in groups if k >= n_para - _HISTORY]
             actors = self._resolve_references(doc, actors, [x for h in history for x in h], near)
@@ -193,7 +228,9 @@ class Extractor:
                 t_s = [t for t in trig if s0 <= t[1] and t[2] <= s1]
                 if t_s and (len({sp.label_ for sp in in_s}) >= 2 or in_s and self._carry):
                     c_s = [c for c in cues if s0 <= c[1] and c[2] <= s1]
-                    out.extend(self._sentence(sent, in_s, t_s, c_s, offset, article_date, para_date))
+                    for c in self._sentence(sent, in_s, t_s, c_s, offset, article_date, para_date):
+                        c.section = section
+                        out.append(c)
                 own = self._date_in(sent.text, article_date, None)
                 if own:
                     para_date = own
@@ -219,12 +256,23 @@ class Extractor:
                 x.start in (b + 1, b + 2) for x in actors)  # "the three leaders of Japan, …"
             if named_after:
                 continue
+            if n == -1:  # "China declared that it opposed …": the subject of the report
+                lab = self._speaker(doc, actors, a)
+                if lab:
+                    out.append(Span(doc, a, b, label=lab))
+                    out.sort(key=lambda sp: sp.start)
+                continue
             if n == 0:
                 before = self._groups(doc, [x for x in out if x.end <= a])
                 labels = before[-1] if before else (groups[-1] if groups else ())
                 out += [Span(doc, a, b, label=lab) for lab in labels]
                 out.sort(key=lambda sp: sp.start)
                 continue
+            sent = doc[a].sent
+            if b - a == 1 and len({x.label_ for x in actors if sent.start <= x.start < sent.end}) >= n:
+                continue  # an adjective ("bilateral") in a sentence that names the parties itself
+                # ("China’s bilateral trade with Russia"); a noun phrase ("the two leaders") is a
+                # party of its own clause and is resolved
             recent = []
             for lab in [x.label_ for x in reversed(actors) if x.end <= a] + list(reversed(history)):
                 if lab not in recent:
@@ -233,6 +281,39 @@ class Extractor:
                 out += [Span(doc, a, b, label=lab) for lab in reversed(recent[:n])]
                 out.sort(key=lambda sp: sp.start)
         return sorted(out, key=lambda sp: sp.start)
+
+    def _attributes(self, doc, actors):
+        """Drop a demonym that only qualifies another actor's name ("Russian energy supplier
+        Gazprom", "the Chinese state firm Huawei"): the name after it is the party."""
+        out = []
+        for i, sp in enumerate(actors):
+            nxt = actors[i + 1] if i + 1 < len(actors) else None
+            if (sp.text in self.demonyms and nxt is not None and nxt.label_ != sp.label_
+                    and 0 < nxt.start - sp.end <= 3
+                    and all(t.is_alpha and t.lower_ not in _ATTRIBUTE_STOP
+                            for t in doc[sp.end:nxt.start])):
+                continue
+            out.append(sp)
+        return out
+
+    @staticmethod
+    def _speaker(doc, actors, a):
+        """The actor a pronoun after "that" stands for when a reporting verb comes before it
+        ("China … declared that because of …, it opposed"; "members of the U.S. Congress have
+        commented that they are considering"): the sentence's first actor, named in its first
+        six words. None when the pattern does not hold."""
+        sent = doc[a].sent
+        that = next((k for k in range(a - 1, max(sent.start, a - 14) - 1, -1)
+                     if doc[k].lower_ == "that"), None)
+        if that is None or any(doc[k].text in (";", ":") for k in range(that, a)):
+            return None
+        if not any(doc[k].lower_ in _REPORTING or doc[k].lower_ in _SAYING
+                   for k in range(max(sent.start, that - 4), that)):
+            return None
+        first = next((x for x in actors if sent.start <= x.start < that), None)
+        if first is None or first.start - sent.start > 6:
+            return None
+        return first.label_
 
     @staticmethod
     def _groups(doc, spans):
@@ -262,6 +343,13 @@ class Extractor:
         for r, a, b in trig:
             if r["role"] == "object" or any(a <= i < b for i in inside):
                 continue
+            if a in self._aside(sent.doc, s0, s1):
+                continue  # ", which included the delivery of rockets,": the aside describes
+                # the act of its sentence, it states no tie of its own
+            if any(a2 <= a and b <= b2 and b2 - a2 > b - a and r2["role"] != "object"
+                   and r2["type"] != r["type"]
+                   for r2, a2, b2 in trig):
+                continue  # "technological support": the longer cue says what the word means
             obj = None
             if r["role"] == "verb":
                 lo, hi = self._clause(doc, s0, s1, a)
@@ -273,6 +361,16 @@ class Extractor:
                 if obj is None:
                     continue
             plan.append((r, a, b, obj))
+        # "a partnership or alliance": a cue coordinated with the one before it is reached by
+        # what reaches that one (a negation: "rather than a partnership or alliance")
+        ends = {}
+        for r, a, b, obj in trig_sorted(trig):
+            ends.setdefault(b, a)
+        self._coord = {}
+        for r, a, b, obj in trig_sorted(trig):
+            if a - 1 in ends and doc[a - 1].lower_ in ("or", "and", "nor"):
+                head = ends[a - 1]
+                self._coord[a] = self._coord.get(head, head)
         # a verb with its object ("exported crude") is more specific than the same word alone
         specific = {a for r, a, b, obj in plan if obj is not None}
         fired = {r["type"] for r, a, b, obj in plan if obj is not None}
@@ -282,6 +380,7 @@ class Extractor:
                 continue
             if self._embedded(doc, a, b, actors, plan, r, s0, s1):
                 continue
+            self._cues_here = trig
             found.extend((a, r, c) for c in self._candidates(
                 doc, sent, s0, s1, r, a, b, obj, actors, cues, offset, article_date, para_date))
         # "agreed to a plan of joint exercises": an agreement is typed by what it is about, when
@@ -331,6 +430,35 @@ class Extractor:
         hi = min([k for k in semis if k >= i], default=s1)
         return lo, hi
 
+    def _aside(self, doc, lo, hi):
+        """Token positions of the asides wholly between ``lo`` and ``hi``: "— most likely the
+        KN-23 —", "(AUKUS)", ", which included rockets," — a parenthesis the words around it
+        read across. The asides of a paragraph are found once."""
+        held = self._asides
+        if held is None or held[0] is not doc:
+            spans, k, n = [], 0, len(doc)
+            if not any(m in doc.text for m in ("—", "–", "(", ", which", ", who")):
+                n = 0  # no aside in the paragraph: skip the scan
+            while k < n:
+                t = doc[k].text
+                close = {"—": "—", "–": "–", "(": ")"}.get(t)
+                if t == "," and k + 1 < n and doc[k + 1].lower_ in ("which", "who"):
+                    close = ","
+                if close:
+                    end = next((j for j in range(k + 1, min(n, k + 40)) if doc[j].text == close
+                                or doc[j].text in (";", ":", ".")), None)
+                    if end is not None and doc[end].text == close:
+                        spans.append((k, end + 1 if close != "," else end))
+                        k = end + (1 if close != "," else 0)
+                        continue
+                k += 1
+            held = self._asides = (doc, spans)
+        out = set()
+        for a, b in held[1]:
+            if lo <= a and b <= hi:
+                out.update(range(a, b))
+        return out
+
     def _group(self, doc, actors, pos, step, limit):
         """The actors nearest to token ``pos`` going left (step -1) or right (+1), with those
         coordinated with them ("China and Russia", "the U.S.–Japan–South Korea"); stops at a
@@ -341,12 +469,16 @@ class Extractor:
             if step > 0 and sp.start < pos or step < 0 and sp.end > pos:
                 continue
             lo, hi = (pos, sp.start) if step > 0 else (sp.end, pos)
-            between = doc[lo:hi] if lo < hi else doc[lo:lo]
+            aside = self._aside(doc, lo, hi) if lo < hi else ()
+            between = [t for t in doc[lo:hi] if t.i not in aside] if aside else doc[lo:hi]
             if not group:
-                if hi - lo > _MAX_GAP or lo < limit[0] or hi > limit[1]:
+                if len(between) > _MAX_GAP or lo < limit[0] or hi > limit[1]:
                     break
                 if any(t.lower_ in _BOUNDARY or t.lower_ in _REPORTING for t in between):
                     break
+                if any(t.lower_ in _SUBORDINATORS and t.i > 0 and doc[t.i - 1].text == ","
+                       for t in between):
+                    break  # ", as shown by …", ", as Russia and China …": another clause
                 group.append(sp)
                 continue
             last = group[-1]
@@ -371,6 +503,15 @@ class Extractor:
         lo, hi = self._clause(doc, s0, s1, a)
         end_tok = obj[2] if obj else b
         left, _ = self._group(doc, actors, a, -1, (lo, hi))
+        ger = next((k for k in range(max(lo + 2, a - 6), a + 1) if doc[k].lower_.endswith("ing")
+                    and (doc[k - 1].lower_ in _GERUND_PREPS or doc[k - 1].lower_.endswith("ly")
+                         and doc[k - 2].lower_ in _GERUND_PREPS)), None)
+        if ger is not None:
+            # "China and North Korea responded to Russia’s invasion by providing support to
+            # Russia": who provides is the subject of the clause, not the actor just before
+            head = next((sp for sp in actors if lo <= sp.start < ger), None)
+            if head is not None and head.start - lo <= 3:
+                left = [sp for sp in self._group(doc, actors, head.start, +1, (lo, hi))[0]]
         right, prep = self._group(doc, actors, b, +1, (lo, hi))
         carried = False
         if (not left and right and lo == s0 and self._carry and prep not in _SOURCE_PREPS
@@ -387,11 +528,23 @@ class Extractor:
         right2, prep2 = [], ""
         if right:
             right2, prep2 = self._group(doc, actors, right[-1].end, +1, (lo, hi))
+            fronted = not left and (doc[lo].lower_ in _FRONTING or any(
+                t.lower_ in ("its", "their") for t in doc[max(lo, a - 3):a]))
+            if right2 and not fronted and any(t.text == "," for t in doc[right[-1].end:right2[0].start]):
+                right2, prep2 = [], ""  # "… of Ukraine, sustained by North Korean munitions": a
+                # phrase after a comma says something of its own, it is no party of this cue
+                # ("During its attack on Chile, Peru …": "its" is the subject after the comma)
         # negation: a negation cue between the first party and the trigger
         first = left[0].start if left else lo
         for (kind, _, cue), ca, cb in cues:
-            if kind == "negation" and first <= ca < end_tok and ca >= a - 6:
+            if kind == "negation" and first <= ca < end_tok and ca >= self._coord.get(a, a) - 6:
                 return []
+            if kind == "unnamed" and cb <= a and a - cb <= 1:
+                return []  # "international sanctions": the acting side is not named
+            if kind == "recommendation" and left and first <= ca < a and not any(
+                    k2 == "continuation" and cb <= c2a <= cb + 2 for (k2, _, _), c2a, _ in cues):
+                return []  # "Seoul should hold drills with Tokyo": advice, not a tie (unless it
+                # asks to go on with one: "should continue", "must maintain")
         refusal = next(((cue, ca) for (kind, _, cue), ca, cb in cues if kind == "refusal"
                         and lo <= ca < hi), None)
         directed = r["directed"] == "true" or typ in ALWAYS_DIRECTED
@@ -415,12 +568,16 @@ class Extractor:
             elif right and prep in ("between", "among") and len(right) >= 2:
                 src, tgt, how = right[:1], right[1:], f"'{prep}': order of mention"
             elif right and right2:
-                if prep in ("to", "against", "into", "on") and not prep2:
+                if prep in ("to", "against", "into", "on") and not prep2 and not any(
+                        t.lower_ in _PLACE_PREPS for t in doc[max(s0, right2[0].start - 2):right2[0].start]):
                     src, tgt, how = right2, right, f"'{prep}' marks the target"
                 elif prep2 in _SOURCE_PREPS:
                     src, tgt, how = right2, right, f"'{prep2}' marks the source"
                 elif prep in _SOURCE_PREPS:
                     src, tgt, how = right, right2, f"'{prep}' marks the source"
+                elif prep in ("to", "against", "into", "on"):
+                    return []  # "the delivery of rockets to the Wagner Group … in Ukraine": the
+                    # first party is marked the target, and nothing marks a source
                 else:
                     src, tgt, how = right, right2, "noun, order of mention"
             else:
@@ -433,6 +590,10 @@ class Extractor:
         else:
             if left and right and right[0].start - b > _NEAR:
                 right = []  # a party after the cue stands next to it ("a partnership with Peru")
+            if not left and right and any(b <= a2 and b2 <= right[0].start and r2["role"] != "object"
+                                          for r2, a2, b2 in self._cues_here):
+                right = []  # "the meeting saw a condemnation of China": the party after another
+                # cue is that cue's
             parties = left + right + (right2 if not left else [])
             if len({p.label_ for p in parties}) < 2:
                 return []

@@ -25,11 +25,14 @@ TABLE_FILES = {
     "dates.csv": ("name", "pattern", "example"),
     "references.csv": ("cue", "count", "example"),
     "quantities.csv": ("unit", "pattern", "types", "example"),
+    "sections.csv": ("heading", "kind", "example"),
+    "places.csv": ("form", "example"),
 }
+SECTION_KINDS = ("summary",)
 UNIT_REF = {"USD": 1e9, "Mt": 1000 / 566, "bcm": 4.0, "rounds": 500000.0}
 ROLES = ("trigger", "verb", "object")
 FORM_KINDS = ("name", "alias", "demonym", "capital", "leader")
-NEGATION_KINDS = ("negation", "refusal")
+NEGATION_KINDS = ("negation", "refusal", "unnamed", "recommendation", "continuation")
 MONTHS = {m: i for i, m in enumerate(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September",
      "October", "November", "December"], start=1)}
@@ -48,6 +51,8 @@ class Tables:
     dates: list = field(default_factory=list)
     references: list = field(default_factory=list)
     quantities: list = field(default_factory=list)
+    sections: list = field(default_factory=list)
+    places: list = field(default_factory=list)
 
     def date_patterns(self):
         """``[(name, compiled regex)]`` in table order; ``MONTH`` in a pattern is any month name."""
@@ -136,11 +141,13 @@ def load_tables(directory=None):
     p = directory / "negations.csv"
     for r in t.negations:
         if r["kind"] not in NEGATION_KINDS or not r["cue"]:
-            raise _bad(p, r, "kind", f"{r['kind']!r} is not negation or refusal")
+            raise _bad(p, r, "kind", f"{r['kind']!r} is not one of {', '.join(NEGATION_KINDS)}")
     p = directory / "references.csv"
     for r in t.references:
-        if not r["cue"] or r["count"] != "group" and (not r["count"].isdigit() or int(r["count"]) < 2):
-            raise _bad(p, r, "count", f"{r['count']!r} is not a number of actors (2 or more) or 'group'")
+        if not r["cue"] or r["count"] not in ("group", "speaker") and (
+                not r["count"].isdigit() or int(r["count"]) < 2):
+            raise _bad(p, r, "count", f"{r['count']!r} is not a number of actors (2 or more), "
+                                      "'group' or 'speaker'")
     p = directory / "quantities.csv"
     for r in t.quantities:
         if r["unit"] not in UNIT_REF:
@@ -152,6 +159,16 @@ def load_tables(directory=None):
             r["regex"] = re.compile(r["pattern"])
         except re.error as ex:
             raise _bad(p, r, "pattern", f"not a regular expression ({ex})") from None
+    p = directory / "places.csv"
+    for r in t.places:
+        if not r["form"]:
+            raise _bad(p, r, "form", "is empty")
+    p = directory / "sections.csv"
+    for r in t.sections:
+        if not r["heading"]:
+            raise _bad(p, r, "heading", "is empty")
+        if r["kind"] not in SECTION_KINDS:
+            raise _bad(p, r, "kind", f"{r['kind']!r} is not one of {', '.join(SECTION_KINDS)}")
     p = directory / "dates.csv"
     for r in t.dates:
         try:
