@@ -584,7 +584,15 @@ class TiegraphGroup(click.Group):
 
     def main(self, *args, **kwargs):
         with _signal_handlers(), _standard_streams():
-            return super().main(*args, **kwargs)
+            try:
+                return super().main(*args, **kwargs)
+            except OSError as ex:  # --help / --version print before any command runs (invoke's net)
+                if getattr(ex, "filename", None) is not None or \
+                        not (getattr(ex, "tiegraph_stdout", False) or ex.errno in _OUTPUT_ERRNOS):
+                    raise
+                _stdout_to_devnull()
+                click.echo(f"Error: cannot write stdout: {ex.strerror or ex}", err=True)
+                sys.exit(1)
 
     def parse_args(self, ctx, args):
         try:

@@ -26,7 +26,7 @@ def _close_stdout():
 
 
 def run_all(cases, cwd):
-    """Run ``{name: (args, how)}`` at once (how: 'full-err', 'closed-err', 'closed-out', None, or
+    """Run ``{name: (args, how)}`` at once (how: 'full-err', 'full-out', 'closed-err', 'closed-out', None, or
     ``('env', {VAR: value})``).
 
     Returns ``{name: (returncode, stdout bytes, stderr text)}``; stderr is '' when it went nowhere.
@@ -38,6 +38,8 @@ def run_all(cases, cwd):
             kw = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
             if how == "full-err":
                 kw["stderr"] = full
+            elif how == "full-out":
+                kw["stdout"] = full
             elif how == "closed-err":
                 kw.update(stderr=None, preexec_fn=_close_stderr)
             elif how == "closed-out":
@@ -73,6 +75,8 @@ STREAM_CASES = {
     "summary closed-out": (["--data", "ds", "summary"], "closed-out"),
     "gone": (["--data", "../ds", "summary"], ("gone", "gone")),
     "ascii": (["--data", "ds", "neighbors", "대한민국", "--format", "csv"], ("env", {"PYTHONIOENCODING": "ascii"})),
+    "help closed-out": (["--help"], "closed-out"),
+    "version full-out": (["--version"], "full-out"),
     "seed 1": (["--data", "ds", "communities", "--format", "json"], ("env", {"PYTHONHASHSEED": "1"})),
     "seed 2": (["--data", "ds", "communities", "--format", "json"], ("env", {"PYTHONHASHSEED": "2"})),
 }
@@ -124,6 +128,10 @@ def test_a_closed_stdout_is_an_error_and_files_keep_their_descriptors(streams):
     d, got = streams
     code, _, err = got["summary closed-out"]
     assert code == 1 and err.strip() == "Error: cannot write stdout: Bad file descriptor"
+    for name, reason in (("help closed-out", "Bad file descriptor"),
+                         ("version full-out", "No space left on device")):
+        code, _, err = got[name]  # printed before any command runs: was a traceback (exit 120)
+        assert code == 1 and err.strip() == f"Error: cannot write stdout: {reason}", (name, err)
     code, out, err = got["gone"]
     assert code == 1 and err.strip().startswith("Error: the current directory no longer exists"), err
     code, out, err = got["ascii"]
