@@ -474,3 +474,21 @@ def test_the_subject_of_an_adverbed_gerund_or_of_instead_is_the_subject_of_the_c
     text = ("In 2022, Chile sent no troops to Peru’s war on Bolivia, instead providing "
             "technical assistance to Ecuador.")
     assert {(c.source, c.target) for c in found(ex, text) if c.type == "technology_transfer"} == {("CHL", "ECU")}
+
+
+@pytest.mark.parametrize("sentence,start", [
+    ("Last month, Chile met Peru.", "2024-03"),
+    ("Last year, Chile met Peru.", "2023"),
+    ("This year, Chile met Peru.", "2024"),
+    ("Last September, Chile met Peru.", "2023-09"),
+    ("Since 2014, Chile has traded with Peru.", "2014"),
+    ("In March, Chile met Peru.", "2024-03"),
+])
+def test_a_date_cue_opening_the_sentence_is_found_capitalised(ex, sentence, start):
+    c = found(ex, sentence, "2024-04-05")
+    assert c and c[0].start == start, (sentence, c and c[0].start)
+
+
+def test_may_the_verb_is_not_a_month_at_the_sentence_start(ex):
+    c = found(ex, "Chile met Peru. May Chile meet Peru again?", "2024-04-05")
+    assert all(x.start == "2024-04" for x in c)
