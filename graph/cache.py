@@ -41,6 +41,17 @@ def cache_dir():
     return Path(platformdirs.user_cache_dir("tiegraph", appauthor=False))
 
 
+def _home_ok():
+    """Whether the cache may be written: a home that does not exist (a service account, HOME set to a
+    missing path) is not created just to hold a cache; ``$TIEGRAPH_CACHE_DIR`` is always used."""
+    if os.environ.get("TIEGRAPH_CACHE_DIR"):
+        return True
+    try:
+        return Path.home().is_dir()
+    except (RuntimeError, KeyError, OSError):
+        return False
+
+
 def cache_key(kind, path, options=()):
     """The hex key of importing ``path`` as ``kind`` with ``options`` (a sorted tuple of pairs)."""
     from .importers.events import IMPORTER_VERSION
@@ -149,6 +160,8 @@ def cached_import(kind, path, build, options=(), *, use_cache=True, progress=Non
                 progress(f"read {path} from the import cache", 1, 1)
             return part
     part = build()
+    if not _home_ok():
+        return part
     try:
         _store(entry, key, part)
     except OSError:

@@ -87,3 +87,24 @@ def test_changed_file_is_imported_again_and_no_cache_flag(tmp_path, cache):
     assert len(cache) == 3
     result = CliRunner().invoke(cli, ["--data", f"gdelt:{path}", "summary"])
     assert result.exit_code == 0 and len(cache) == 3
+
+
+def test_a_missing_home_is_not_created_for_the_cache(tmp_path):
+    """HOME pointing at a missing directory (a service account): the command works, imports each time,
+    and creates nothing; with a home that exists the cache lands in it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    path = write_gdelt(tmp_path / "20240101000000.export.CSV.zip")
+    env = {k: v for k, v in os.environ.items() if k not in ("TIEGRAPH_CACHE_DIR", "XDG_CACHE_HOME")}
+    cli_py = str(Path(__file__).resolve().parent.parent / "cli.py")
+    for home, made in ((tmp_path / "gone" / "home", False), (tmp_path / "home", True)):
+        if made:
+            home.mkdir()
+        proc = subprocess.run([sys.executable, cli_py, "--data", f"gdelt:{path}", "summary", "--format", "json"],
+                              env={**env, "HOME": str(home)}, capture_output=True, text=True, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)
+        assert home.exists() is made
+        if made:
+            assert any((home / ".cache" / "tiegraph").iterdir())
