@@ -139,3 +139,67 @@ def describe_char(char):
     if 0xD800 <= code <= 0xDFFF:
         return f"lone surrogate U+{code:04X}"
     return f"non-character U+{code:04X}"
+
+
+def not_utf8_message(path, raw, start, *, row_ids=True):
+    """The message for a CSV file that is not UTF-8 (``start``: UnicodeDecodeError.start of
+    ``raw.decode("utf-8-sig")``): where (line, row id, column), which byte, what to do.
+
+    The first bad byte is shown as the Windows-1252 (else Latin-1) character it
+    most likely is. A file that is otherwise UTF-8 has one character to fix; a
+    file wholly in a legacy encoding gets the iconv command that converts it.
+    """
+    at = start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)  # decode("utf-8-sig") counts after the BOM
+    line = raw[:at].count(b"\n") + 1
+    byte = raw[at:at + 1]
+    try:
+        char, name, iconv = byte.decode("cp1252"), "Windows-1252", "WINDOWS-1252"
+    except UnicodeDecodeError:
+        char, name, iconv = byte.decode("latin-1"), "Latin-1", "LATIN1"
+    where = _where_byte(raw, at, line, row_ids)
+    text = raw.decode("utf-8", errors="replace")
+    if any(ord(c) > 127 and c not in "\ufffd\ufeff" for c in text):  # UTF-8 elsewhere: one place to fix
+        return (f"{path}:{line}: the file is not UTF-8 text (byte 0x{byte[0]:02x}, {char!r} in {name}"
+                f"{where}); the rest of it is: retype that character, or save the file as UTF-8 again")
+    if iconv == "WINDOWS-1252":
+        try:
+            raw.decode("cp1252")
+        except UnicodeDecodeError:
+            name, iconv = "Latin-1", "LATIN1"
+    from pathlib import Path
+    stem = Path(path)
+    return (f"{path}:{line}: the file is not UTF-8 text (byte 0x{byte[0]:02x}, {char!r} in {name}{where}); "
+            f"tiegraph reads UTF-8: convert it with iconv -f {iconv} -t UTF-8 {path} > "
+            f"{stem.stem}-utf8{stem.suffix}")
+
+
+def _where_byte(raw, at, line, row_ids=True):
+    """``'; row ID, column NAME'`` of the CSV cell holding byte ``at`` (``''`` when it cannot be told)."""
+    import csv
+    import io
+    try:
+        text = raw.decode("latin-1")  # one character per byte: offsets and CSV structure kept
+        if text.startswith("\u00ef\u00bb\u00bf"):
+            text = " " * 3 + text[3:]
+        reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+        header = [h.strip() for h in next(reader)]
+        while True:
+            first = reader.line_num + 1
+            rec = next(reader)
+            if first <= line <= reader.line_num:
+                break
+        pos = 0
+        for _ in range(first - 1):  # the offset of the record's first line
+            pos = text.index("\n", pos) + 1
+        col, quoted = 0, False
+        for ch in text[pos:at]:
+            if ch == '"':
+                quoted = not quoted
+            elif ch == "," and not quoted:
+                col += 1
+        if col >= len(header):
+            return ""
+        rid = rec[0].strip() if row_ids and rec and rec[0].strip() else ""
+        return f"; row {rid}, column {header[col]}" if rid else f"; column {header[col]}"
+    except (StopIteration, csv.Error, ValueError, IndexError):
+        return ""

@@ -163,6 +163,7 @@ def test_import_command_writes_loadable_tables(tmp_path):
 
 @pytest.mark.parametrize("args, code, message", [
     (["import", "sipri", "{f}"], 1, "does not look like a SIPRI trade register"),
+    (["import", "atop", "{f}"], 1, "does not look like an ATOP dyad-year file"),
     (["import", "nosuch", "{f}"], 2, "Invalid value for 'KIND'"),
     (["--data", "nosuch:{f}", "summary"], 1, "unknown dataset kind 'nosuch'"),
     (["--data", "sipri:/no/such.csv", "summary"], 1, "no such file"),
@@ -321,3 +322,15 @@ def test_import_aggregated_events_and_aliases_refuse_text_xml_cannot_carry(tmp_p
 
 
 ROOT_DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize("kind", ["sipri", "atop", "cow-trade"])
+def test_import_of_a_legacy_encoded_file_names_line_column_and_the_fix(tmp_path, kind):
+    """A Windows-1252 byte in an importer's CSV: the line, the column (no 'row' taken from a first
+    column that is not an id), the character it likely is and the iconv command; exit 1."""
+    f = tmp_path / "legacy.csv"
+    f.write_bytes(b"ccode1,ccode2,year\n2,365,19\x92\n")
+    result = CliRunner().invoke(cli, ["import", kind, str(f), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"{f}:2: the file is not UTF-8 text (byte 0x92, '\u2019' in Windows-1252; column year)" in result.output
+    assert f"iconv -f WINDOWS-1252 -t UTF-8 {f}" in result.output and "row 2" not in result.output

@@ -117,22 +117,22 @@ def _read_source(path, required, what):
     except OSError as ex:
         raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
     if not raw.strip():
-        raise DatasetError(f"{path}: the file is empty; a {what} CSV is expected")
+        raise DatasetError(f"{path}: the file is empty; {_a(what)} CSV is expected")
     if b"\x00" in raw[:65536]:
-        raise DatasetError(f"{path}: this is a binary file, not a {what} CSV")
+        raise DatasetError(f"{path}: this is a binary file, not {_a(what)} CSV")
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as ex:
-        line = raw[:ex.start].count(b"\n") + 1
-        raise DatasetError(f"{path}:{line}: the file is not UTF-8 text; save it as UTF-8") from None
+        from ..textsafe import not_utf8_message
+        raise DatasetError(not_utf8_message(path, raw, ex.start, row_ids=False)) from None  # no id column first
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as ex:
-        raise DatasetError(f"{path}: not readable as a {what} CSV ({str(ex).splitlines()[0]})") from None
+        raise DatasetError(f"{path}: not readable as {_a(what)} CSV ({str(ex).splitlines()[0]})") from None
     frame.columns = [c.strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise DatasetError(f"{path}: this does not look like a {what} file: missing column(s) "
+        raise DatasetError(f"{path}: this does not look like {_a(what)} file: missing column(s) "
                            f"{', '.join(missing)}")
     n_lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
     if n_lines == len(frame) + 1:
@@ -245,3 +245,6 @@ def _fmt(x):
     return pd.Series(x).map(lambda v: "" if pd.isna(v) else f"{v:.10g}")
 
 
+def _a(what):
+    """``what`` with its indefinite article ('an ATOP dyad-year', 'a SIPRI trade register')."""
+    return ("an " if what[:1].upper() in "AEIOU" else "a ") + what
