@@ -935,9 +935,9 @@ def check_ties(frame, path, rejected=(), *, codes=None, first=None):
     chk.flag(bad_bool.to_numpy(dtype=bool) & ~chk.blank("directed"), "directed",
              lambda v: f"{v!r} is not a boolean (expected true or false)")
     chk.flag(~chk.blank("weight") & ~(np.isfinite(weight) & (weight > 0)).to_numpy(), "weight",
-             lambda v: f"must be a number > 0, got {v!r}")
+             lambda v: _bad_number(v, "must be a number > 0"))
     chk.flag(~chk.blank("value") & ~np.isfinite(value).to_numpy(), "value",
-             lambda v: f"must be a number, got {v!r}")
+             lambda v: _bad_number(v, "must be a number"))
 
     rejected += chk.result()
     rejected.sort(key=lambda r: r["line"])
@@ -948,6 +948,18 @@ def check_ties(frame, path, rejected=(), *, codes=None, first=None):
     if chk.bad.any():
         frame = frame[~chk.bad].reset_index(drop=True)
     return frame, rejected
+
+
+def _bad_number(text, rule):
+    """Why ``text`` is not a usable number: too large to hold, or not a number at all."""
+    import math
+    try:
+        number = float(str(text).strip())
+    except ValueError:
+        number = None
+    if number is not None and math.isinf(number) and "inf" not in str(text).lower():
+        return f"{text!r} is too large to hold (the largest is about 1.8e308)"
+    return f"{rule}, got {text!r}"
 
 
 def _not_a_date(v):

@@ -68,6 +68,8 @@ def test_missing_path_and_directory_without_ties(tmp_path):
     ({"weight": "heavy"}, "weight", "must be a number > 0"),
     ({"weight": "inf"}, "weight", "must be a number > 0"),
     ({"value": "lots"}, "value", "must be a number"),
+    ({"weight": "1e400"}, "weight", "'1e400' is too large to hold"),
+    ({"value": "-1e999"}, "value", "'-1e999' is too large to hold"),
     ({"confidence": "certain"}, "confidence", "is not one of"),
     ({"polarity": "friendly"}, "polarity", "is not one of"),
     ({"quote": ""}, "quote", "is empty"),
