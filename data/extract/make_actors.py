@@ -68,12 +68,12 @@ EXTRA_NAMES = {  # everyday names the two libraries lack
     "PSE": "Palestine", "XKX": "Kosovo",
 }
 LEADERS = {
-    "RUS": "Putin;Vladimir Putin;Lavrov;Sergei Lavrov;Shoigu;Sergei Shoigu;Belusov;Andrei Belusov;Kremlin",
+    "RUS": "Putin;Vladimir Putin;Lavrov;Sergei Lavrov;Shoigu;Sergei Shoigu;Belusov;Andrei Belusov;Belousov;Andrei Belousov;Kremlin",
     "CHN": "Xi;Xi Jinping;Wang Yi;Li Shangfu",
     "PRK": "Kim Jong-un;Kim Jong Un;Kim Jong-Un;Kim",
-    "KOR": "Yoon;Yoon Suk-yeol;Yoon Suk Yeol;Shin Won-sik",
-    "USA": "Biden;Joe Biden;Blinken;Antony Blinken;Trump;Donald Trump;White House;Pentagon",
-    "JPN": "Kishida;Fumio Kishida",
+    "KOR": "Yoon;Yoon Suk-yeol;Yoon Suk Yeol;Shin Won-sik;Lee Jae-myung;Lee Jae Myung;President Lee",
+    "USA": "Biden;Joe Biden;Blinken;Antony Blinken;Trump;Donald Trump;Rubio;Marco Rubio;White House;Pentagon",
+    "JPN": "Kishida;Fumio Kishida;Ishiba;Shigeru Ishiba;Ishiba Shigeru",
     "UKR": "Zelensky;Zelenskyy;Volodymyr Zelensky",
 }
 

@@ -339,6 +339,10 @@ class Extractor:
         inside = {i for sp in actors for i in range(sp.start, sp.end)}
         found = []
         objects = [(r, a, b) for r, a, b in trig if r["role"] == "object"]
+        # "drone components", "drone engines": goods that only qualify the goods right after
+        # them (the head noun) are those goods; the head says what is shipped
+        objects = [(r, a, b) for r, a, b in objects
+                   if not any(a2 == b and r2["type"] != r["type"] for r2, a2, b2 in objects)]
         plan = []
         for r, a, b in trig:
             if r["role"] == "object" or any(a <= i < b for i in inside):
@@ -595,6 +599,9 @@ class Extractor:
                 right = []  # "the meeting saw a condemnation of China": the party after another
                 # cue is that cue's
             parties = left + right + (right2 if not left else [])
+            if prep in ("between", "among") and len({p.label_ for p in right}) >= 2:
+                parties = right  # "cooperation between Moscow and Pyongyang": the cue names its
+                # own parties; the subject ("The two sides condemned …") is no party of it
             if len({p.label_ for p in parties}) < 2:
                 return []
             seen = []
