@@ -492,3 +492,32 @@ def test_a_date_cue_opening_the_sentence_is_found_capitalised(ex, sentence, star
 def test_may_the_verb_is_not_a_month_at_the_sentence_start(ex):
     c = found(ex, "Chile met Peru. May Chile meet Peru again?", "2024-04-05")
     assert all(x.start == "2024-04" for x in c)
+
+
+def test_a_cue_with_between_names_its_own_parties(ex):
+    # the subject of the sentence is no party of "cooperation between A and B"
+    c = found(ex, "In 2020, Bolivia and Brazil condemned the military cooperation between Chile and Peru.")
+    coop = {frozenset((x.source, x.target)) for x in c if x.type == "military_cooperation"}
+    assert coop == {frozenset(("CHL", "PER"))}
+    assert {(x.source, x.target) for x in c if x.type == "diplomatic"} >= {("BOL", "CHL"), ("BRA", "PER")}
+    c = found(ex, "In 2020, Bolivia and Brazil welcomed the trade between Chile and Peru.")
+    assert {frozenset((x.source, x.target)) for x in c if x.type == "trade"} == {frozenset(("CHL", "PER"))}
+
+
+def test_goods_qualifying_the_next_goods_yield_to_the_head(ex):
+    # "drone engines" are engines (technology), not drones (arms)
+    c = found(ex, "In 2024, Iran supplied drone engines to Russia.")
+    assert [(x.source, x.target, x.type) for x in c] == [("IRN", "RUS", "technology_transfer")]
+    c = found(ex, "In 2024, Iran supplied drones to Russia.")
+    assert [(x.source, x.target, x.type) for x in c] == [("IRN", "RUS", "arms_transfer")]
+
+
+def test_a_count_reference_opening_a_paragraph_takes_the_paragraph_naming_that_many(ex):
+    text = ("In 2019, Japan and Chile held a summit.\n\nLater, Japan, Chile and Peru discussed trade.\n\n"
+            "The Parties condemned the DPRK.")
+    c = found(ex, text)
+    assert {(x.source, x.target) for x in c if x.trigger == "condemned"} == {("JPN", "PRK"), ("CHL", "PRK")}
+    # no paragraph names exactly two: the last two named, as before
+    text = "In 2019, Japan, Chile and Peru discussed trade.\n\nThe two sides condemned the DPRK."
+    c = found(ex, text)
+    assert {(x.source, x.target) for x in c if x.trigger == "condemned"} == {("CHL", "PRK"), ("PER", "PRK")}

@@ -214,7 +214,8 @@ class Extractor:
             run += 1
             self._lemmatize(doc)
             near = [g for k, g in groups if k >= n_para - _HISTORY]
-            actors = self._resolve_references(doc, actors, [x for h in history for x in h], near)
+            actors = self._resolve_references(doc, actors, [x for h in history for x in h], near,
+                                              paras=history)
             history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
             groups = (groups + [(n_para, g) for g in self._groups(doc, actors)])[-4:]
             trig = [(self.triggers[strings[m]], a, b) for m, a, b in self.trigger_matcher(doc)]
@@ -236,13 +237,17 @@ class Extractor:
                     para_date = own
         return out
 
-    def _resolve_references(self, doc, actors, history=(), groups=()):
+    def _resolve_references(self, doc, actors, history=(), groups=(), paras=()):
         """"the two countries", "the three leaders" (references.csv) stand for the last two or
         three distinct actors named before them in the paragraph, or, when it names fewer, in
         the paragraphs just before (``history``: their actor ids in order): one span per actor.
         A ``group`` reference ("the leaders", "they") stands for the last actors named together
         ("Japan, South Korea and the United States", or an earlier reference): in the paragraph,
-        else the last of ``groups`` (those of the paragraphs just before)."""
+        else the last of ``groups`` (those of the paragraphs just before). A count reference
+        that no actor precedes in its paragraph stands for the nearest paragraph before
+        (``paras``: the actor ids of each) that names exactly that many actors, when one does
+        ("The Parties" after a paragraph naming Japan, the ROK and the U.S. are the two of the
+        visit named before it)."""
         refs = sorted(self.ref_matcher(doc), key=lambda m: m[1])
         if not refs:
             return actors
@@ -273,6 +278,13 @@ class Extractor:
                 continue  # an adjective ("bilateral") in a sentence that names the parties itself
                 # ("China’s bilateral trade with Russia"); a noun phrase ("the two leaders") is a
                 # party of its own clause and is resolved
+            if not any(x.end <= a for x in actors):
+                exact = next((p for p in reversed(paras) if len(set(p)) == n), None)
+                if exact is not None:
+                    labels = list(dict.fromkeys(exact))
+                    out += [Span(doc, a, b, label=lab) for lab in labels]
+                    out.sort(key=lambda sp: sp.start)
+                    continue
             recent = []
             for lab in [x.label_ for x in reversed(actors) if x.end <= a] + list(reversed(history)):
                 if lab not in recent:
