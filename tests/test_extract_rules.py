@@ -521,3 +521,11 @@ def test_a_count_reference_opening_a_paragraph_takes_the_paragraph_naming_that_m
     text = "In 2019, Japan, Chile and Peru discussed trade.\n\nThe two sides condemned the DPRK."
     c = found(ex, text)
     assert {(x.source, x.target) for x in c if x.trigger == "condemned"} == {("CHL", "PRK"), ("PER", "PRK")}
+
+
+@pytest.mark.parametrize("item", ["- ", "* ", "• ", "3. ", "12) "])
+def test_a_list_items_marker_is_no_part_of_the_quote(ex, item):
+    text = f"Findings\n\n{item}In 2024, Iran supplied drones to Russia.\n"
+    c = found(ex, text)
+    assert [x.quote for x in c] == ["In 2024, Iran supplied drones to Russia."]
+    assert text[c[0].quote_at:c[0].quote_at + len(c[0].quote)] == c[0].quote

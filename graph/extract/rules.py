@@ -46,7 +46,7 @@ _MAX_GAP = 18
 _OBJECT_GAP = 16  # a verb cue's goods stand this many words after it at most ("sent … shells")
 _NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
 _HISTORY = 3  # how many paragraphs (headings included) a reference may reach back
-_LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*)+")
+_LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*|[-*•]\s+|\d{1,2}[.)]\s+)+")  # also a list item's marker
 
 
 def trig_sorted(trig):
