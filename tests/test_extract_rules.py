@@ -529,3 +529,25 @@ def test_a_list_items_marker_is_no_part_of_the_quote(ex, item):
     c = found(ex, text)
     assert [x.quote for x in c] == ["In 2024, Iran supplied drones to Russia."]
     assert text[c[0].quote_at:c[0].quote_at + len(c[0].quote)] == c[0].quote
+
+
+@pytest.mark.parametrize("sentence, pairs", [
+    ("Russian troops attacked Ukraine in 2024.", {("RUS", "UKR")}),
+    ("In 2024, Russian forces attacked Ukraine.", {("RUS", "UKR")}),
+    ("North Korean and Russian forces attacked Ukraine in 2024.", {("PRK", "UKR"), ("RUS", "UKR")}),
+    ("North Korean troops and Russian forces attacked Ukraine in 2024.", {("PRK", "UKR"), ("RUS", "UKR")}),
+])
+def test_a_demonym_before_its_forces_is_a_party(ex, sentence, pairs):
+    # the demonym qualifies "troops", not the state named after the verb
+    assert {(c.source, c.target) for c in found(ex, sentence) if c.type == "hostile_act"} == pairs
+
+
+def test_an_actors_navy_is_named_together_with_the_next_actor(ex):
+    for s in ("Russia’s navy and China held joint drills in 2023.",
+              "Russia’s navy and China’s navy held joint drills in 2023."):
+        assert {frozenset((c.source, c.target)) for c in found(ex, s)} == {frozenset(("RUS", "CHN"))}
+
+
+def test_a_demonym_still_yields_to_the_company_it_qualifies(ex):
+    c = found(ex, "Russian energy supplier Gazprom sold gas to China in 2020.")
+    assert [(x.source, x.target) for x in c] == [("gazprom", "CHN")]

@@ -24,6 +24,21 @@ ALWAYS_DIRECTED = {"arms_transfer", "technology_transfer", "sanctions", "hostile
 _GRADE_RANK = {"confirmed": 0, "reported": 1, "assessed": 2, "speculated": 3}
 _JOINERS = {",", "and", "&", "its", "their", "–", "—", "-", "/", "the", "’s", "'s", "’", "as", "well", "or", "both"}
 _SOURCE_PREPS = {"from", "by"}
+# the forces or government an actor's name or demonym qualifies: "Russia’s navy and China",
+# "North Korean troops and Russian forces" are still the actors named together
+_FORCES = {"navy", "navies", "army", "armies", "military", "militaries", "force", "forces", "troops",
+           "coast", "guard", "guards", "warships", "bombers", "government", "governments"}
+
+
+def _joined(tokens):
+    """Whether the tokens between two actors' names join them ("and", ", ", "’s navy and")."""
+    words = [t.lower_ for t in tokens]
+    if all(w in _JOINERS for w in words):
+        return True
+    return (all(w in _JOINERS or w in _FORCES for w in words)
+            and any(w in ("and", "or", ",", "&") for w in words))
+
+
 _POSSESSIVE = {"’s", "'s", "’", "'"}
 _AGREEMENT = {"agree", "agreement", "pledge"}
 _BE = {"be", "is", "are", "was", "were", "been", "being"}
@@ -296,11 +311,13 @@ class Extractor:
 
     def _attributes(self, doc, actors):
         """Drop a demonym that only qualifies another actor's name ("Russian energy supplier
-        Gazprom", "the Chinese state firm Huawei"): the name after it is the party."""
+        Gazprom", "the Chinese state firm Huawei"): the name after it is the party. A state's
+        name after it is no such name: "Russian troops attacked Ukraine" names two parties."""
         out = []
         for i, sp in enumerate(actors):
             nxt = actors[i + 1] if i + 1 < len(actors) else None
             if (sp.text in self.demonyms and nxt is not None and nxt.label_ != sp.label_
+                    and self.actor_info.get(nxt.label_, {}).get("kind") != "state"
                     and 0 < nxt.start - sp.end <= 3
                     and all(t.is_alpha and t.lower_ not in _ATTRIBUTE_STOP
                             for t in doc[sp.end:nxt.start])):
@@ -333,7 +350,7 @@ class Extractor:
         out, run, last = [], [], None
         for sp in spans:
             joined = last is not None and (sp.start == last.start or (
-                sp.start - last.end <= 4 and all(t.lower_ in _JOINERS for t in doc[last.end:sp.start])))
+                sp.start - last.end <= 4 and _joined(doc[last.end:sp.start])))
             if not joined:
                 if len(set(run)) >= 2:
                     out.append(tuple(dict.fromkeys(run)))
@@ -499,7 +516,7 @@ class Extractor:
                 continue
             last = group[-1]
             lo, hi = (last.end, sp.start) if step > 0 else (sp.end, last.start)
-            if hi - lo > 4 or not all(t.lower_ in _JOINERS for t in doc[lo:hi]):
+            if hi - lo > 4 or not _joined(doc[lo:hi]):
                 break
             group.append(sp)
         if not group:
