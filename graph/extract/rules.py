@@ -27,7 +27,7 @@ _SOURCE_PREPS = {"from", "by"}
 # the forces or government an actor's name or demonym qualifies: "Russia’s navy and China",
 # "North Korean troops and Russian forces" are still the actors named together
 _FORCES = {"navy", "navies", "army", "armies", "military", "militaries", "force", "forces", "troops",
-           "coast", "guard", "guards", "warships", "bombers", "government", "governments"}
+           "warships", "bombers", "government", "governments"}
 
 
 def _joined(tokens):
@@ -36,7 +36,7 @@ def _joined(tokens):
     if all(w in _JOINERS for w in words):
         return True
     return (all(w in _JOINERS or w in _FORCES for w in words)
-            and any(w in ("and", "or", ",", "&") for w in words))
+            and any(w in ("and", "or", "&") for w in words))
 
 
 _POSSESSIVE = {"’s", "'s", "’", "'"}
