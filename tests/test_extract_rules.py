@@ -87,7 +87,7 @@ def test_refused_offer_is_no_cooperative_tie(ex):
 
 EXPECTED_DATES = {"range": ("2019", "2023"), "full": ("2019-03-03", ""), "day_first": ("2019-03-03", ""),
                   "month_year": ("2019-03", ""), "since": ("2014", ""), "last_month": ("2024-03", ""), "last_month_rel": ("2024-03", ""),
-                  "last_year": ("2023", ""), "this_year": ("2024", ""), "month_alone": ("2024-03", ""),
+                  "last_year": ("2023", ""), "this_year": ("2024", ""), "next_year": ("2025", ""), "month_alone": ("2024-03", ""),
                   "year": ("2019", "")}
 
 
@@ -551,3 +551,14 @@ def test_an_actors_navy_is_named_together_with_the_next_actor(ex):
 def test_a_demonym_still_yields_to_the_company_it_qualifies(ex):
     c = found(ex, "Russian energy supplier Gazprom sold gas to China in 2020.")
     assert [(x.source, x.target) for x in c] == [("gazprom", "CHN")]
+
+
+def test_a_passive_with_to_goes_from_the_subject_to_the_party_after_to(ex):
+    c = found(ex, "North Korean troops were deployed to Russia in 2024.")
+    assert [(x.source, x.target, x.type) for x in c] == [("PRK", "RUS", "military_cooperation")]
+    assert not found(ex, "Ukraine was attacked by unknown forces in 2022.")  # no agent named: nothing
+
+
+def test_next_year_is_the_year_after_the_article(ex):
+    c = found(ex, "China and Russia will hold drills next year.", "2025-06-20")
+    assert [(x.start, x.confidence) for x in c] == [("2026", "speculated")]

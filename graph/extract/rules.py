@@ -45,7 +45,7 @@ _BE = {"be", "is", "are", "was", "were", "been", "being"}
 _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "because", "although",
              "however", "(", ")"}
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
-              "warned", "claimed", "reported", "declared"}
+              "warned", "claimed", "reported", "declared", "noted"}
 _SUBORDINATORS = {"as", "since", "when", "after", "before", "unless", "if", "though"}
 _FRONTING = {"during", "after", "before", "in", "on", "at", "following", "upon", "since", "with"}
 _SAYING = {"declared", "commented", "vowed", "pledged", "insisted", "added", "argued", "noted",
@@ -595,6 +595,10 @@ class Extractor:
                     src, tgt, how = right, left, f"'{prep}' marks the source"
                 elif right2 and prep2 in _SOURCE_PREPS:
                     src, tgt, how = right2, left + right, f"'{prep2}' marks the source"
+                elif passive and prep in ("to", "into"):
+                    # "North Korean troops were deployed to Russia": what was moved is the
+                    # subject's, and it goes to the party after "to"
+                    how = f"passive, '{prep}' marks the target"
                 elif passive:
                     how = "passive, no agent"
                     return []
@@ -784,6 +788,8 @@ class Extractor:
                 return (str(ay - 1), "", "relative to the article date")
             if name == "this_year" and ay:
                 return (str(ay), "", "relative to the article date")
+            if name == "next_year" and ay:
+                return (str(ay + 1), "", "relative to the article date (a future date)")
             if g.get("month") and ay:
                 return (f"{ay}-{month(g['month']):02d}", "", "a month without a year: the article's year")
             if g.get("year"):
