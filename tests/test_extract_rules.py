@@ -562,3 +562,19 @@ def test_a_passive_with_to_goes_from_the_subject_to_the_party_after_to(ex):
 def test_next_year_is_the_year_after_the_article(ex):
     c = found(ex, "China and Russia will hold drills next year.", "2025-06-20")
     assert [(x.start, x.confidence) for x in c] == [("2026", "speculated")]
+
+
+@pytest.mark.parametrize("sentence, tie", [
+    ("Tokyo has rejected Beijing’s offer of a trilateral summit with Seoul in 2024.", ("CHN", "JPN")),
+    ("North Korea rejected Japan’s offer of food in 2023.", ("JPN", "PRK")),
+    ("North Korea rejected the offer of food from Japan in 2023.", ("JPN", "PRK")),
+])
+def test_a_refused_offer_goes_from_the_offerer_to_the_one_who_refused(ex, sentence, tie):
+    c = found(ex, sentence)
+    assert [(x.source, x.target, x.type, x.polarity) for x in c] == [(*tie, "diplomatic", "adversarial")]
+
+
+def test_technology_is_shipped_sent_delivered_and_sold_too(ex):
+    c = found(ex, "Officials said Chinese firms were likely shipping drone components to Russia in 2024.")
+    assert [(x.source, x.target, x.type, x.confidence) for x in c] == [
+        ("CHN", "RUS", "technology_transfer", "assessed")]

@@ -588,6 +588,14 @@ class Extractor:
         pairs = []
         if directed and left and right and not prep and not obj and right[0].start - b > _NEAR:
             right = []  # "… threatening behavior triggered a resurgence in U.S. …": not its target
+        if directed and refusal and left:
+            # "Tokyo has rejected Beijing’s offer of a summit with Seoul": the offer is the
+            # possessor's, and it goes to the one who refused it
+            owner = left[-1]
+            refusers = self._group(doc, actors, refusal[1], -1, (lo, hi))[0]
+            if (refusers and refusal[1] < owner.start and owner.end < a
+                    and any(doc[k].lower_ in _POSSESSIVE for k in range(owner.end, a))):
+                left, right, prep, right2, prep2 = [owner], refusers, "to", [], ""
         if directed:
             if left and right:
                 src, tgt = left, right
