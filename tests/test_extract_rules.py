@@ -578,3 +578,16 @@ def test_technology_is_shipped_sent_delivered_and_sold_too(ex):
     c = found(ex, "Officials said Chinese firms were likely shipping drone components to Russia in 2024.")
     assert [(x.source, x.target, x.type, x.confidence) for x in c] == [
         ("CHN", "RUS", "technology_transfer", "assessed")]
+
+
+def test_a_by_after_another_cue_is_that_cues(ex):
+    text = ("Japan, South Korea and the United States held drills in 2024.\n\n"
+            "North Korea condemned the drill by the three countries.")
+    c = found(ex, text)
+    assert {(x.source, x.target) for x in c if x.type == "diplomatic"} == {
+        ("PRK", "JPN"), ("PRK", "KOR"), ("PRK", "USA")}
+    # "the drill by the three countries" is theirs: North Korea is no party of it
+    assert not [x for x in c if x.type == "military_exercise" and "PRK" in (x.source, x.target)]
+    c = found(ex, "In 2023, Bolivia condemned the attack on Peru by Chile.")
+    assert {(x.source, x.target, x.type) for x in c} == {("BOL", "CHL", "diplomatic"),
+                                                         ("CHL", "PER", "hostile_act")}

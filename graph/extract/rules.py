@@ -293,7 +293,7 @@ class Extractor:
                 continue  # an adjective ("bilateral") in a sentence that names the parties itself
                 # ("China’s bilateral trade with Russia"); a noun phrase ("the two leaders") is a
                 # party of its own clause and is resolved
-            if not any(x.end <= a for x in actors):
+            if len({x.label_ for x in actors if x.end <= a}) < n:
                 exact = next((p for p in reversed(paras) if len(set(p)) == n), None)
                 if exact is not None:
                     labels = list(dict.fromkeys(exact))
@@ -588,6 +588,19 @@ class Extractor:
         pairs = []
         if directed and left and right and not prep and not obj and right[0].start - b > _NEAR:
             right = []  # "… threatening behavior triggered a resurgence in U.S. …": not its target
+        if (directed and left and right and any(b <= a2 and b2 <= right[0].start and r2["role"] != "object"
+                                                for r2, a2, b2 in self._cues_here)):
+            # "North Korea condemned the drill by the three countries": the "by" is the
+            # drill's, the one who condemns is still the subject; "Bolivia condemned the
+            # attack on Peru by Chile": the attacker is what is condemned
+            if right2 and prep2 in _SOURCE_PREPS:
+                right, right2, prep2 = right2, [], ""
+            prep = "" if prep in _SOURCE_PREPS else prep
+        if (directed and left and right2 and prep2 in _SOURCE_PREPS
+                and any(left[-1].end <= a2 and b2 <= a and r2["role"] != "object"
+                        for r2, a2, b2 in self._cues_here)):
+            left = []  # "Bolivia condemned the attack on Peru by Chile": Bolivia is the
+            # condemnation's party, the attack is Chile's on Peru
         if directed and refusal and left:
             # "Tokyo has rejected Beijing’s offer of a summit with Seoul": the offer is the
             # possessor's, and it goes to the one who refused it
@@ -640,7 +653,7 @@ class Extractor:
                 right = []  # "the meeting saw a condemnation of China": the party after another
                 # cue is that cue's
             parties = left + right + (right2 if not left else [])
-            if prep in ("between", "among") and len({p.label_ for p in right}) >= 2:
+            if prep in ("between", "among", "by") and len({p.label_ for p in right}) >= 2:
                 parties = right  # "cooperation between Moscow and Pyongyang": the cue names its
                 # own parties; the subject ("The two sides condemned …") is no party of it
             if len({p.label_ for p in parties}) < 2:
