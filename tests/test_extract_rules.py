@@ -591,3 +591,14 @@ def test_a_by_after_another_cue_is_that_cues(ex):
     c = found(ex, "In 2023, Bolivia condemned the attack on Peru by Chile.")
     assert {(x.source, x.target, x.type) for x in c} == {("BOL", "CHL", "diplomatic"),
                                                          ("CHL", "PER", "hostile_act")}
+
+
+@pytest.mark.parametrize("name, actor", [
+    ("The Democratic People’s Republic of Korea", "PRK"), ("The Democratic People's Republic of Korea", "PRK"),
+    ("The People’s Republic of China", "CHN"), ("The USA", "USA"), ("The U.S.", "USA"), ("Washington", "USA"),
+    ("The DPRK", "PRK"), ("The ROK", "KOR"), ("The PRC", "CHN"), ("Ishiba", "JPN"), ("Lee Jae-myung", "KOR"),
+])
+def test_every_way_of_writing_a_states_name_names_it(ex, name, actor):
+    # a typographic apostrophe must not leave the tail "Republic of Korea" (KOR) to match
+    c = found(ex, f"{name} sent shells to Russia in 2023.")
+    assert [(x.source, x.target) for x in c] == [(actor, "RUS")]

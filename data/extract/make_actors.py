@@ -65,7 +65,7 @@ EXTRA_NAMES = {  # everyday names the two libraries lack
     "TUR": "Turkey", "CZE": "Czech Republic", "CIV": "Ivory Coast", "MKD": "Macedonia",
     "COD": "DR Congo", "MMR": "Burma", "VNM": "Vietnam", "LAO": "Laos", "SYR": "Syria",
     "IRN": "Iran", "VEN": "Venezuela", "BOL": "Bolivia", "TZA": "Tanzania", "MDA": "Moldova",
-    "PSE": "Palestine", "XKX": "Kosovo",
+    "PSE": "Palestine", "XKX": "Kosovo", "USA": "USA",
 }
 LEADERS = {
     "RUS": "Putin;Vladimir Putin;Lavrov;Sergei Lavrov;Shoigu;Sergei Shoigu;Belusov;Andrei Belusov;Belousov;Andrei Belousov;Kremlin",
@@ -121,6 +121,12 @@ def main():
             for form in forms.split(";"):
                 add(iso3, base["name"], base["kind"], base["group"], form, kind)
     rows = [r for r in rows if owner[r["form"].casefold()] != "?"]
+    # forms are matched word for word: an apostrophe is written both ways ("Democratic People’s
+    # Republic of Korea" would otherwise be matched as its tail, "Republic of Korea", KOR)
+    for r in list(rows):
+        for a, b in (("'", "’"), ("’", "'")):
+            if a in r["form"]:
+                add(r["id"], r["name"], r["kind"], r["group"], r["form"].replace(a, b), r["form_kind"])
     out = io.StringIO()
     w = csv.DictWriter(out, fieldnames=["id", "name", "kind", "group", "form", "form_kind"],
                        lineterminator="\n")
