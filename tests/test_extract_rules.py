@@ -602,3 +602,15 @@ def test_every_way_of_writing_a_states_name_names_it(ex, name, actor):
     # a typographic apostrophe must not leave the tail "Republic of Korea" (KOR) to match
     c = found(ex, f"{name} sent shells to Russia in 2023.")
     assert [(x.source, x.target) for x in c] == [(actor, "RUS")]
+
+
+def test_a_non_breaking_space_inside_a_name_still_names_it(ex):
+    c = found(ex, "North\u00a0Korea sent shells to Russia in 2023.")
+    assert [(x.source, x.target) for x in c] == [("PRK", "RUS")]
+    c = found(ex, "Japan and South\u00a0Korea held drills in the South\u00a0China Sea in 2023.")
+    assert {frozenset((x.source, x.target)) for x in c} == {frozenset(("JPN", "KOR"))}
+
+
+def test_a_denied_that_clause_proposes_nothing(ex):
+    assert not found(ex, "Officials denied that Iran sent drones to Russia in 2022.")
+    assert found(ex, "Officials said that Iran sent drones to Russia in 2022.")

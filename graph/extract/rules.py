@@ -136,9 +136,13 @@ class Extractor:
             if r["form_kind"] == "demonym":
                 self.demonyms.add(r["form"])
         for actor_id, fs in forms.items():
+            # a non-breaking space inside a name ("North\u00a0Korea") is a token of its own
+            fs = fs + [f.replace(" ", "\u00a0") for f in fs if " " in f]
             self.actor_matcher.add(actor_id, list(nlp.tokenizer.pipe(fs)))
         if tables.places:  # "South China Sea": a place whose name holds an actor's (places.csv)
-            self.actor_matcher.add(_PLACE, list(nlp.tokenizer.pipe([r["form"] for r in tables.places])))
+            places = [r["form"] for r in tables.places]
+            places += [f.replace(" ", "\u00a0") for f in places if " " in f]
+            self.actor_matcher.add(_PLACE, list(nlp.tokenizer.pipe(places)))
 
         def lemma_docs(cues):
             return [self._lemmatize(d) for d in nlp.tokenizer.pipe(cues)]
@@ -572,6 +576,9 @@ class Extractor:
         for (kind, _, cue), ca, cb in cues:
             if kind == "negation" and first <= ca < end_tok and ca >= self._coord.get(a, a) - 6:
                 return []
+            if kind == "negation" and lo <= ca < first and cb < hi and doc[cb].lower_ == "that":
+                return []  # "Officials denied that Iran sent drones to Russia": the whole
+                # reported clause is denied
             if kind == "unnamed" and cb <= a and a - cb <= 1:
                 return []  # "international sanctions": the acting side is not named
             if kind == "recommendation" and left and first <= ca < a and not any(
