@@ -614,3 +614,17 @@ def test_a_non_breaking_space_inside_a_name_still_names_it(ex):
 def test_a_denied_that_clause_proposes_nothing(ex):
     assert not found(ex, "Officials denied that Iran sent drones to Russia in 2022.")
     assert found(ex, "Officials said that Iran sent drones to Russia in 2022.")
+
+
+@pytest.mark.parametrize("sentence, date, grade", [
+    ("Iran will send drones to Russia in 2027.", "2025-06-20", "speculated"),
+    ("Iran sent drones to Russia in September 2023.", "2023", "confirmed"),  # same year, finer date
+    ("Iran sent drones to Russia in 2023.", "2023-09-01", "confirmed"),
+])
+def test_a_tie_dated_after_its_article_is_speculated(ex, sentence, date, grade):
+    assert [c.confidence for c in found(ex, sentence, date)] == [grade]
+
+
+def test_sino_is_chinese(ex):
+    c = found(ex, "Sino-Russian drills were held in 2023.")
+    assert {frozenset((x.source, x.target)) for x in c} == {frozenset(("CHN", "RUS"))}

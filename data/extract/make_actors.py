@@ -27,7 +27,7 @@ DEMONYMS = {
     "ARM": "Armenian", "AUS": "Australian", "AUT": "Austrian", "AZE": "Azerbaijani",
     "BHR": "Bahraini", "BGD": "Bangladeshi", "BLR": "Belarusian", "BEL": "Belgian",
     "BOL": "Bolivian", "BIH": "Bosnian", "BRA": "Brazilian", "BGR": "Bulgarian",
-    "KHM": "Cambodian", "CAN": "Canadian", "CHL": "Chilean", "CHN": "Chinese",
+    "KHM": "Cambodian", "CAN": "Canadian", "CHL": "Chilean", "CHN": "Chinese;Sino",
     "COL": "Colombian", "HRV": "Croatian", "CUB": "Cuban", "CYP": "Cypriot", "CZE": "Czech",
     "DNK": "Danish", "EGY": "Egyptian", "EST": "Estonian", "ETH": "Ethiopian",
     "FIN": "Finnish", "FRA": "French", "GEO": "Georgian", "DEU": "German", "GRC": "Greek",

@@ -679,6 +679,10 @@ class Extractor:
             return []
         grade = self._grade(doc, cues, lo, hi, {p.label_ for pr in pairs for p in pr}, actors)
         start, end, note = self._date(sent, a, article_date, para_date)
+        n = min(len(start or ""), len(article_date or ""))
+        if n and start[:n] > article_date[:n]:  # compared at the coarser of the two precisions
+            grade = "speculated"  # a tie dated after its article is only a possibility (the
+            # dictionary: only speculated future events lie in the article's future)
         quote_span = doc[lo:hi] if (hi - lo) >= 6 and (lo > s0 or hi < s1) else sent
         quote = quote_span.text.strip(" ;")
         qstart = offset + quote_span.start_char + (len(quote_span.text) - len(quote_span.text.lstrip(" ;")))
