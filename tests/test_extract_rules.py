@@ -628,3 +628,12 @@ def test_a_tie_dated_after_its_article_is_speculated(ex, sentence, date, grade):
 def test_sino_is_chinese(ex):
     c = found(ex, "Sino-Russian drills were held in 2023.")
     assert {frozenset((x.source, x.target)) for x in c} == {frozenset(("CHN", "RUS"))}
+
+
+@pytest.mark.parametrize("sentence, grade", [
+    ("Iran is said to have sent drones to Russia in 2024.", "reported"),
+    ("Iran is reported to have sent drones to Russia in 2024.", "reported"),
+    ("Iran said it sent drones to Russia in 2024.", "confirmed"),  # a party says it: on record
+])
+def test_a_passive_report_names_nobody_and_a_party_reporting_without_that(ex, sentence, grade):
+    assert [(c.source, c.target, c.confidence) for c in found(ex, sentence)] == [("IRN", "RUS", grade)]

@@ -338,6 +338,9 @@ class Extractor:
         sent = doc[a].sent
         that = next((k for k in range(a - 1, max(sent.start, a - 14) - 1, -1)
                      if doc[k].lower_ == "that"), None)
+        if that is None and a > sent.start and (doc[a - 1].lower_ in _REPORTING
+                                                or doc[a - 1].lower_ in _SAYING):
+            that = a  # "Iran said it sent drones": a report without "that"
         if that is None or any(doc[k].text in (";", ":") for k in range(that, a)):
             return None
         if not any(doc[k].lower_ in _REPORTING or doc[k].lower_ in _SAYING
@@ -511,8 +514,9 @@ class Extractor:
             if not group:
                 if len(between) > _MAX_GAP or lo < limit[0] or hi > limit[1]:
                     break
-                if any(t.lower_ in _BOUNDARY or t.lower_ in _REPORTING for t in between):
-                    break
+                if any(t.lower_ in _BOUNDARY or t.lower_ in _REPORTING
+                       and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to") for t in between):
+                    break  # ("Iran is said to have sent …": a hedge, not another clause's report)
                 if any(t.lower_ in _SUBORDINATORS and t.i > 0 and doc[t.i - 1].text == ","
                        for t in between):
                     break  # ", as shown by …", ", as Russia and China …": another clause
@@ -759,7 +763,9 @@ class Extractor:
             if grade == "reported" and doc[ca].lower_ in _REPORTING and ca > 0 and \
                     doc[ca - 1].lower_ == "and":
                 continue  # "… condemned the tests and warned …": a second act of the same subject
-            if grade == "reported" and doc[ca].lower_ in _REPORTING:
+            if grade == "reported" and doc[ca].lower_ in _REPORTING and not (
+                    ca > 0 and doc[ca - 1].lower_ in _BE):  # "Iran is said to have …": nobody
+                # named says it
                 speaker = [sp for sp in actors if sp.end <= ca and ca - sp.end <= 4
                            and not any(t.is_punct for t in doc[sp.end:ca])]
                 if speaker and speaker[-1].label_ in parties:
