@@ -49,7 +49,8 @@ _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirm
 _SUBORDINATORS = {"as", "since", "when", "after", "before", "unless", "if", "though"}
 _FRONTING = {"during", "after", "before", "in", "on", "at", "following", "upon", "since", "with"}
 _SAYING = {"declared", "commented", "vowed", "pledged", "insisted", "added", "argued", "noted",
-           "made clear", "clear", "promised", "stressed", "emphasized", "emphasised"}
+           "made clear", "clear", "promised", "stressed", "emphasized", "emphasised", "reaffirmed",
+           "reiterated", "affirmed"}
 _GERUND_PREPS = {"by", "after", "before", "while", "through", "without", "instead"}
 _PLACE_PREPS = {"in", "for", "at", "during", "within", "over", "across", "near", "toward",
                 "towards", "through", "inside", "throughout"}
