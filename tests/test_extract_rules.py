@@ -637,3 +637,8 @@ def test_sino_is_chinese(ex):
 ])
 def test_a_passive_report_names_nobody_and_a_party_reporting_without_that(ex, sentence, grade):
     assert [(c.source, c.target, c.confidence) for c in found(ex, sentence)] == [("IRN", "RUS", grade)]
+
+
+def test_its_after_a_report_is_the_speaker_in_an_undirected_tie(ex):
+    c = found(ex, "In 2024, Washington reaffirmed that its mutual defense treaty with Manila covers ships.")
+    assert {(x.source, x.target, x.type) for x in c} == {("USA", "PHL", "security_commitment")}
