@@ -642,3 +642,13 @@ def test_a_passive_report_names_nobody_and_a_party_reporting_without_that(ex, se
 def test_its_after_a_report_is_the_speaker_in_an_undirected_tie(ex):
     c = found(ex, "In 2024, Washington reaffirmed that its mutual defense treaty with Manila covers ships.")
     assert {(x.source, x.target, x.type) for x in c} == {("USA", "PHL", "security_commitment")}
+
+
+def test_a_speaker_pronoun_is_the_reporting_verbs_own_subject(ex):
+    text = ("In 2024, the Philippines protested to Beijing, and Washington reaffirmed that its "
+            "mutual defense treaty with Manila covers ships.")
+    c = found(ex, text)
+    assert ("USA", "PHL", "security_commitment") in {(x.source, x.target, x.type) for x in c}
+    # a second verb of the subject ("… of Ukraine and declared that it …"): the sentence's subject
+    text = "In 2022, China did not criticize the invasion of Ukraine and declared that it opposed NATO."
+    assert {(x.source, x.target) for x in found(ex, text) if x.type == "diplomatic"} == {("CHN", "nato")}

@@ -347,6 +347,13 @@ class Extractor:
         if not any(doc[k].lower_ in _REPORTING or doc[k].lower_ in _SAYING
                    for k in range(max(sent.start, that - 4), that)):
             return None
+        verb = max(k for k in range(max(sent.start, that - 4), that)
+                   if doc[k].lower_ in _REPORTING or doc[k].lower_ in _SAYING)
+        subject = [x for x in actors if sent.start <= x.start and x.end <= verb and verb - x.end <= 2
+                   and not any(t.lower_ in ("and", "or", ",") for t in doc[x.end:verb])]
+        # ("… Russia’s invasion of Ukraine and declared that …": a second verb of the subject)
+        if subject:  # "…, and Washington reaffirmed that its treaty": the verb's own subject
+            return subject[-1].label_
         first = next((x for x in actors if sent.start <= x.start < that), None)
         if first is None or first.start - sent.start > 6:
             return None
