@@ -6,6 +6,7 @@ Heavy libraries (pandas, networkx) are imported inside the commands so that
 
 import calendar
 import csv
+import io
 import json
 import math
 import re
@@ -57,7 +58,13 @@ class ArgText(click.ParamType):
     name = "TEXT"
 
     def convert(self, value, param, ctx):
-        return str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        from graph.textsafe import describe_char, terminal_safe, xml_illegal
+        bad = xml_illegal(text)
+        if bad is not None:  # the loader refuses such text in data: no name holds it, no output carries it
+            self.fail(f"'{terminal_safe(text)}' holds a {describe_char(bad)}, which no output can carry",
+                      param, ctx)
+        return text
 
 
 TEXT = ArgText()
@@ -211,7 +218,20 @@ def output_errors(path):
     except OSError as ex:
         from graph.textsafe import terminal_safe
         reason = ex.strerror or str(ex)
+        name = str(ex.filename or "")
+        if name and name != str(path) and not name.endswith(".tmp") and \
+                name.startswith(str(path).rstrip("/") + "/"):  # a file of the directory written
+            path = name
         raise click.ClickException(terminal_safe(f"cannot write {path}: {reason}")) from ex
+
+
+def _preflight(*paths):
+    """Fail at once, as the write would, for an output that cannot be written (before hours of work)."""
+    from graph.files import check_writable
+    for path in paths:
+        if path and path != "-":
+            with output_errors(path):
+                check_writable(path)
 
 
 def write_output(path, data):
@@ -273,12 +293,16 @@ def _jsonable(value):
     return value
 
 
-def _cell(value):
+def _cell(value, *, exact=False):
+    """A value as table text (floats to 6 significant digits) or, ``exact``, as CSV text (every digit)."""
     value = _jsonable(value)
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        if not exact:
+            return f"{value:.6g}"
+        text = repr(value)  # the shortest text that reads back as the same float
+        return text[:-2] if text.endswith(".0") else text
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else \
             "; ".join(_cell(v) for v in value)
@@ -331,7 +355,7 @@ def emit(data, fmt, *, columns=None, out=None):
         writer = csv.writer(out, lineterminator="\n")
         quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a row with a bare CR
         for cells in [[neutralise_cell(str(c)) for c in columns]] + \
-                [[neutralise_cell(_cell(row.get(c))) for c in columns] for row in data]:
+                [[neutralise_cell(_cell(row.get(c), exact=True)) for c in columns] for row in data]:
             (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
         return
     cells = [[terminal_safe(_cell(row.get(c))) for c in columns] for row in data]
@@ -385,6 +409,10 @@ def _signal_handlers():
 def _stdout_to_devnull():
     """Point stdout's file descriptor at /dev/null, so that Python's last flush cannot fail."""
     import os
+    raw = getattr(getattr(sys.stdout, "buffer", None), "raw", None)
+    if isinstance(raw, _ClosedFile):
+        raw.discard = True
+        return
     try:
         fd = sys.stdout.fileno()
     except (AttributeError, ValueError, OSError):  # a test runner's buffer
@@ -392,6 +420,141 @@ def _stdout_to_devnull():
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+class _ClosedFile(io.RawIOBase):
+    """stdout when the caller closed it (``>&-``): writes fail as on a closed descriptor (EBADF).
+
+    File descriptor 1 itself is pointed at /dev/null, so that no file tiegraph
+    opens takes its number. ``discard`` (set once the failure is reported)
+    makes later writes vanish, so that Python's last flush cannot fail.
+    """
+
+    discard = False
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        if self.discard:
+            return len(b)
+        import errno
+        import os
+        ex = OSError(errno.EBADF, os.strerror(errno.EBADF))
+        ex.tiegraph_stdout = True
+        raise ex
+
+
+class _BestEffortStream:
+    """stderr for messages only: a write that fails (``2>/dev/full``) is dropped, never raised.
+
+    Progress, notes and errors are best-effort; the exit status and the data on
+    stdout must not depend on whether they could be shown. After the first
+    failure the descriptor is pointed at /dev/null (when it is a real one), so
+    that what is still buffered drains and Python's last flush cannot fail.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.failed = False
+        self.encoding = getattr(stream, "encoding", None) or "utf-8"
+        self.errors = getattr(stream, "errors", None) or "backslashreplace"
+
+    def write(self, text):
+        if not self.failed:
+            try:
+                return self._stream.write(text)
+            except (OSError, ValueError):  # ENOSPC, EIO, EPIPE; ValueError: closed
+                self._give_up()
+        return len(text)
+
+    def flush(self):
+        if not self.failed:
+            try:
+                self._stream.flush()
+            except (OSError, ValueError):
+                self._give_up()
+
+    def _give_up(self):
+        import os
+        self.failed = True
+        try:
+            fd = self._stream.fileno()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
+            self._stream.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
+
+    def isatty(self):
+        try:
+            return not self.failed and self._stream.isatty()
+        except (AttributeError, ValueError, OSError):
+            return False
+
+    def fileno(self):
+        return self._stream.fileno()
+
+    @property
+    def closed(self):
+        return False
+
+    def writable(self):
+        return True
+
+
+def _utf8_stdout():
+    """Data on stdout is UTF-8 whatever the locale (the loader reads UTF-8 only); a terminal that
+    cannot show a character gets an escape rather than a crash."""
+    out = sys.stdout
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding in ("utf8", "") or not hasattr(out, "reconfigure"):
+        return
+    try:
+        if out.isatty():
+            out.reconfigure(errors="backslashreplace")
+        else:
+            out.reconfigure(encoding="utf-8")
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - a stream that cannot change
+        pass
+
+
+@contextmanager
+def _standard_streams():
+    """Make the run safe from closed or failing standard streams.
+
+    * A closed descriptor 0, 1 or 2 (``2>&-``) is reopened on /dev/null, so that
+      no file tiegraph opens gets that number (a library writing to fd 2 would
+      write into it); a closed stdout then fails writes with EBADF, reported as
+      ``cannot write stdout``, exit 1 (as coreutils do);
+    * stderr is best-effort (:class:`_BestEffortStream`): a full or closed stderr
+      neither raises nor changes the exit status.
+    """
+    import os
+    saved_out, saved_err = sys.stdout, sys.stderr
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
+            if fd == 1 and sys.stdout is None:
+                sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedFile()), encoding="utf-8")
+            elif fd == 2 and sys.stderr is None:
+                sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+    _utf8_stdout()
+    if sys.stderr is not None and not isinstance(sys.stderr, _BestEffortStream):
+        sys.stderr = _BestEffortStream(sys.stderr)
+    try:
+        yield
+    finally:
+        if isinstance(sys.stderr, _BestEffortStream):
+            sys.stderr = sys.stderr._stream if saved_err is None else saved_err
+        if saved_out is not None:
+            sys.stdout = saved_out
 
 
 def _output_errnos():
@@ -420,8 +583,34 @@ class TiegraphGroup(click.Group):
         return name, cmd, rest
 
     def main(self, *args, **kwargs):
-        with _signal_handlers():
-            return super().main(*args, **kwargs)
+        with _signal_handlers(), _standard_streams():
+            try:
+                return super().main(*args, **kwargs)
+            except OSError as ex:  # --help / --version print before any command runs (invoke's net)
+                if getattr(ex, "filename", None) is not None or \
+                        not (getattr(ex, "tiegraph_stdout", False) or ex.errno in _OUTPUT_ERRNOS):
+                    raise
+                _stdout_to_devnull()
+                click.echo(f"Error: cannot write stdout: {ex.strerror or ex}", err=True)
+                sys.exit(1)
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as ex:  # a command's option before the command
+            users = sorted(name for name, cmd in self.commands.items()
+                           if any(ex.option_name in p.opts for p in cmd.params))
+            typed = next((a for a in args if a in self.commands), None)
+            if typed in users:
+                ex.message = (f"No such option {ex.option_name!r} here: it is an option of {typed}; "
+                              f"put it after the command name (tiegraph … {typed} {ex.option_name} …)")
+                ex.possibilities = None
+            elif users:
+                ex.message = (f"No such option {ex.option_name!r} here: it is an option of "
+                              f"{', '.join(users[:4])}{' …' if len(users) > 4 else ''}; "
+                              f"put it after the command name (tiegraph {users[0]} {ex.option_name} …)")
+                ex.possibilities = None
+            raise
 
     def invoke(self, ctx):
         import errno
@@ -435,8 +624,16 @@ class TiegraphGroup(click.Group):
                 raise
             return result
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
-                SystemExit):
+                SystemExit) as ex:
             cleanup_pending()
+            if isinstance(ex, click.NoSuchOption):  # tiegraph's own option after the command
+                mine = next((p for p in self.params if ex.option_name in p.opts), None)
+                if mine is not None:
+                    ex.message = (f"No such option {ex.option_name!r} here: it is an option of tiegraph "
+                                  f"itself; put it before the command (tiegraph {ex.option_name}"
+                                  f"{' …' if not mine.is_flag else ''} "
+                                  f"{ctx.meta.get('tiegraph.command') or 'COMMAND'} …)")
+                    ex.possibilities = None
             try:  # what was printed before the exit (validate's list) must reach stdout, or say so
                 sys.stdout.flush()
             except OSError as ex:
@@ -475,6 +672,13 @@ class TiegraphGroup(click.Group):
 
     @staticmethod
     def _bug(ctx, ex):
+        import os
+        try:
+            os.getcwd()
+        except FileNotFoundError:  # relative paths cannot be resolved: not a bug, say what is wrong
+            click.echo("Error: the current directory no longer exists (it was deleted or moved); "
+                       "cd to one that does and run the command again", err=True)
+            sys.exit(1)
         command = ctx.meta.get("tiegraph.command") or "tiegraph"
         if ctx.params.get("debug"):
             import traceback
@@ -535,7 +739,7 @@ def validate(session, fmt):
     if fmt == "table":
         for r in ds.rejected:
             say(format_rejection(r))
-    elif ds.rejected or fmt == "json":
+    else:  # a CSV with no rejected row is still a CSV: its header
         emit(ds.rejected, fmt, columns=["file", "line", "id", "field", "reason"])
     summary = f"{len(ds.ties)} ties and {len(ds.actors)} actors are valid"
     if n:
@@ -598,7 +802,7 @@ def _default_title(session):
               help="With --path: list this many alternatives (the best is highlighted).")
 @click.option("--time-respecting", is_flag=True, help="With --path: each hop no earlier than the last.")
 @click.option("--directed", is_flag=True, help="With --path: walk directed ties only forwards.")
-@click.option("--image", type=click.Path(dir_okay=False, writable=True), metavar="FILE.png|svg",
+@click.option("--image", type=click.Path(dir_okay=False), metavar="FILE.png|svg",
               help="Also write a static picture of the same view (SVG; PNG needs matplotlib).")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the layout and of Louvain.")
 @click.option("--max-actors", type=click.IntRange(min=0), metavar="N",
@@ -647,6 +851,7 @@ def render(session, out, fragment, element_id, no_runtime, compact, title, size_
         raise click.UsageError("--strongest and --time-respecting rank paths differently; choose one")
     if not path_ends and (strongest or time_respecting or directed or k > 1):
         raise click.UsageError("--strongest, --k, --time-respecting and --directed need --path A B")
+    _preflight(out, image)
     from explorer.view import make_view
     from graph.build import build_graph, describe_filters, select
     ds = session.dataset()
@@ -655,7 +860,7 @@ def render(session, out, fragment, element_id, no_runtime, compact, title, size_
         drawn = {key: v for key, v in filters.items() if key != "polarity"}
         chosen = select(ds.ties, **drawn)
         if chosen.empty:
-            raise click.ClickException("no ties are selected; loosen the filters")
+            raise click.ClickException(_nothing_selected(ds))
         result = None
         if path_ends:
             from graph.paths import find_paths
@@ -944,6 +1149,11 @@ def _report_rejected(rejected, n_ties, source, limit=8):
     rows = count_rows(rejected)
     click.echo(f"{source}: {n_ties} ties imported; {rows} source row{'s' if rows != 1 else ''} "
                "rejected", err=True)
+    if len(rejected) <= limit:  # a few: each as validate lists it
+        from graph.load import format_rejection
+        for r in rejected:
+            say("  " + format_rejection(r), err=True)
+        return
     common = Counter()
     for r in rejected:
         common[(r["field"], r["reason"])] += r.get("count", 1)
@@ -1002,8 +1212,18 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
     """
     from graph.importers import EVENT_KINDS, import_dataset, tie_table
     from graph.schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS
+    if rejected_out == "-" and not out:
+        raise click.UsageError("--rejected - would mix the rejected rows into the ties CSV on stdout; "
+                               "give --out DIR, or --rejected FILE")
+    if out and rejected_out:
+        import os
+        tables = {os.path.abspath(os.path.join(out, f"{t}.{as_}")) for t in ("ties", "actors", "documents")}
+        if os.path.abspath(rejected_out) in tables:
+            raise click.UsageError(f"--rejected {rejected_out} is one of the tables --out {out} writes; "
+                                   "give it another name")
     if kind not in EVENT_KINDS and len(files) > 1:
         raise click.UsageError(f"{kind} imports one file at a time; got {len(files)}")
+    _preflight(rejected_out)
     shown = files[0] if len(files) == 1 else f"{len(files)} file patterns"
     with library_errors(), session.progress() as progress:
         from graph.sources import check_regular_file
@@ -1015,7 +1235,9 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
                             engine=engine, memory_limit=memory_limit, spark_master=spark_master)
         table = tie_table(ds.ties) if as_ == "csv" or not out else None
     from graph.textsafe import neutralise_frame
-    if out:
+    if ds.ties.empty:  # nothing to write: an earlier import into --out stays as it was
+        pass
+    elif out:
         if as_ == "parquet":
             from graph.parquet import write_dataset_parquet
             with library_errors(), output_errors(out):
@@ -1040,11 +1262,12 @@ def import_(session, kind, files, out, as_, period, engine, spark_master, memory
         session.info(f"{shown}: {note}")
     if ds.rejected:
         _report_rejected(ds.rejected, len(ds.ties), shown)
+    if ds.ties.empty:
+        raise click.ClickException(f"{shown}: no tie could be imported as {kind}"
+                                   + (f"; {out} is left as it was" if out else "; nothing written"))
     ext = "parquet" if as_ == "parquet" else "csv"
     session.info(f"{len(ds.ties)} ties among {len(ds.actors)} actors"
                  + (f" written to {out}/ties.{ext}, actors.{ext}, documents.{ext}" if out else ""))
-    if ds.ties.empty:
-        raise click.ClickException(f"{shown}: no tie could be imported as {kind}")
     if strict and ds.rejected:
         sys.exit(1)
 
@@ -1061,6 +1284,15 @@ def _polarity_note(session, what, polarity, default):
     how = "the default" if polarity == default else "--polarity"
     session.info(f"{what} on {'all' if polarity == 'all' else polarity} ties ({how}; "
                  f"--polarity all|cooperative|adversarial to change)")
+
+
+def _nothing_selected(ds):
+    """Why a command has no ties to work on: the filters, or the data itself."""
+    if len(ds.ties):
+        return "no ties are selected; loosen the filters"
+    n = count_rows(ds.rejected)
+    return "the data has no ties" + (f" ({n} row{'s were' if n != 1 else ' was'} rejected; "
+                                     "'tiegraph validate' lists them)" if n else "")
 
 
 def _short(text, n=90):
@@ -1092,7 +1324,7 @@ def centrality(session, metric, top, filters, fmt):
         H = collapsed_selection(ds.ties, ds.actors, filters=filters)
         rows = centrality_table(H, metric, top=top)
     if not rows:
-        raise click.ClickException("no ties are selected; loosen the filters")
+        raise click.ClickException(_nothing_selected(ds))
     _polarity_note(session, "centrality", H.graph["polarity"], "cooperative")
     emit(rows if fmt == "table" else [{**r, "polarity": H.graph["polarity"]} for r in rows], fmt)
 
@@ -1223,7 +1455,7 @@ def neighbors(session, actor, depth, among, filters, fmt):
               help="How many actors to follow when no --actor is given.")
 @click.option("--period", type=click.Choice(["year"]), default="year", show_default=True,
               help="Time step (ties active in each year).")
-@click.option("--plot", type=click.Path(dir_okay=False, writable=True), metavar="FILE.png",
+@click.option("--plot", type=click.Path(dir_okay=False), metavar="FILE.png",
               help="Also draw a line chart (.png or .svg; needs matplotlib: tiegraph[plot]).")
 @filter_options
 @format_option
@@ -1243,6 +1475,7 @@ def timeline(session, metric, actor_names, top, period, plot, filters, fmt):
     from graph.analysis import timeline as metric_timeline, timeline_wide
     if plot and not plot.lower().endswith((".png", ".svg")):
         raise click.UsageError(f"--plot {plot}: the file name must end in .png or .svg")
+    _preflight(plot)
     ds = session.dataset()
     with library_errors():
         only = [resolve_actor(ds.actors, a) for a in actor_names]
@@ -1311,7 +1544,8 @@ def _export_filter_options(func):
         try:
             return inner(*args, **kwargs)
         except click.UsageError as ex:
-            ex.message = ex.message.replace("--to ", "--until ", 1)
+            if ex.message.startswith("--to ") and " is before --from " in ex.message:  # the filters' own
+                ex.message = ex.message.replace("--to ", "--until ", 1)
             raise
 
     for param in wrapper.__click_params__:
@@ -1326,7 +1560,7 @@ def _export_filter_options(func):
               help="gexf (Gephi), graphml (Gephi, yEd, igraph, NetworkX), cytoscape (Cytoscape.js and "
                    "Cytoscape desktop), json (NetworkX node-link), csv (the ties.csv format), xlsx "
                    "(Excel: sheets ties, actors, documents), parquet (the ties, typed; --data reads it).")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-",
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               show_default=True, help="Output file; '-' for stdout.")
 @click.option("--gexf-version", type=click.Choice(("1.3", "1.2")), default="1.3", show_default=True,
               help="GEXF version (1.2 is 1.2draft, for older tools).")
@@ -1367,6 +1601,15 @@ def export(session, to, out, gexf_version, size_by, color_by, seed, for_networkx
     from graph.export import export_graph, node_scores
     if for_networkx and to not in ("gexf", "graphml"):
         raise click.UsageError("--for-networkx applies to gexf and graphml only")
+    if out != "-":  # a suffix that names another format would not read back (--data reads by suffix)
+        from pathlib import Path
+        from graph.sources import SUFFIXES
+        named = SUFFIXES.get(Path(out).suffix.lower())
+        if named and named != {"cytoscape": "json"}.get(to, to):
+            raise click.UsageError(f"--out {out}: the suffix {Path(out).suffix} is read back as {named}, "
+                                   f"but --to {to} writes {to}; name the file "
+                                   f"{Path(out).stem}{'.cyjs' if to == 'cytoscape' else '.' + to}")
+    _preflight(out)
     if to == "xlsx" and out == "-" and sys.stdout.isatty():
         raise click.UsageError("--to xlsx writes a binary workbook: give --out FILE.xlsx")
     ds = session.dataset()

@@ -183,6 +183,11 @@ def community_map(H, *, seed=42):
     if H.number_of_nodes() == 0:
         return {}
     G = H.to_undirected(as_view=True) if H.is_directed() else H
+    top = max((abs(w) for _, _, w in G.edges(data="weight", default=1)), default=0)
+    if top > 1e100:  # Louvain squares total weights (overflow past 1e154); its answer ignores the scale
+        G = nx.Graph(G)
+        for _, _, d in G.edges(data=True):
+            d["weight"] = d.get("weight", 1) / top
     parts = nx.community.louvain_communities(G, weight="weight", seed=seed)
     parts = sorted((sorted(p, key=str) for p in parts), key=lambda p: (-len(p), str(p[0])))
     found = {v: i for i, part in enumerate(parts) for v in part}
@@ -292,13 +297,43 @@ def communities(H, *, seed=42):
     n = max(found.values()) + 1
     parts = [sorted((v for v, c in found.items() if c == i), key=str) for i in range(n)]
     G = H.to_undirected(as_view=True) if H.is_directed() else H
-    q = nx.community.modularity(G, [set(p) for p in parts], weight="weight")
+    q = _modularity(G, parts, weight="weight")
     return {"polarity": H.graph.get("polarity", "all"), "seed": seed, "modularity": float(q),
             "communities": [{"community": i, "size": len(p), "members": p,
                              "names": [H.nodes[v].get("name") or v for v in p],
                              "isolated": len(p) == 1 and G.degree(p[0]) == 0}
                             for i, p in enumerate(parts)]}
 
+
+
+def _modularity(G, parts, *, weight="weight"):
+    """``nx.community.modularity`` of an undirected ``G``, with sums that do not depend on set order.
+
+    networkx sums over ``set(community)``, whose order follows string hashing,
+    so the last bit of the result changed from run to run (PYTHONHASHSEED);
+    :func:`math.fsum` is exact whatever the order.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("A", "B", {"weight": 0.1}), ("B", "C", {"weight": 0.7}), ("X", "Y", {"weight": 0.3})])
+    >>> q = _modularity(G, [["A", "B", "C"], ["X", "Y"]])
+    >>> abs(q - nx.community.modularity(G, [{"A", "B", "C"}, {"X", "Y"}])) < 1e-12
+    True
+    """
+    import math
+    degree = dict(G.degree(weight=weight))
+    deg_sum = math.fsum(degree.values())
+    if deg_sum == 0:
+        return 0.0
+    m = deg_sum / 2
+    total = []
+    for part in parts:
+        members = set(part)
+        inside = math.fsum(wt for u, v, wt in G.edges(sorted(members, key=str), data=weight, default=1)
+                           if v in members)
+        d = math.fsum(degree[u] for u in part)
+        total.append(inside / m - (d / deg_sum) ** 2)  # (d / sum)²: no overflow for huge weights
+    return math.fsum(total)
 
 def ego_network(G, actor, *, depth=1, polarity="all", among=False):
     """Return the actors within ``depth`` hops of ``actor`` and the ties that reach them.
@@ -418,7 +453,7 @@ def timeline(ties, actors=None, *, metric="degree", only=None, top=10, filters=N
     polarity = filters.get("polarity") or "cooperative"
     chosen = select(ties, **sliced)
     if chosen.empty:
-        raise QueryError("no ties are selected; loosen the filters")
+        raise QueryError("no ties are selected; loosen the filters" if len(ties) else "the data has no ties")
     whole = collapse_ties(chosen, actors, polarity=polarity)  # = collapsed_selection(ties, actors, filters=filters)
     names = {v: whole.nodes[v].get("name") or v for v in whole}
     if actors is not None and len(actors):

@@ -15,7 +15,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["PENDING", "atomic_path", "write_atomic", "atomic_files", "cleanup_pending"]
+__all__ = ["PENDING", "atomic_path", "write_atomic", "atomic_files", "cleanup_pending", "check_writable"]
 
 #: Temporary paths being written right now (removed on success or failure).
 PENDING = set()
@@ -152,8 +152,44 @@ def _destination(path):
     if stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(21, "Is a directory", str(path))
     if stat.S_ISREG(st.st_mode):
+        if not os.access(path, os.W_OK):  # read-only (or immutable): a rename would replace it anyway
+            raise PermissionError(13, "Permission denied (the file is read-only)", str(path))
         return (Path(os.path.realpath(path)) if path.is_symlink() else path), False
     return path, True
+
+
+def check_writable(path):
+    """Raise the OSError that writing ``path`` would raise, before any work is done (nothing is written).
+
+    A missing directory, a path under a plain file, a directory where a file is
+    expected, a read-only file or a directory where files cannot be created.
+    Devices and FIFOs are left to the write itself.
+
+    Raises
+    ------
+    OSError
+        With the path that is at fault.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> check_writable(d / "x.csv")
+    >>> check_writable(d / "missing" / "x.csv")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: [Errno 2] No such file or directory: '.../missing'
+    """
+    path, special = _destination(path)
+    if special:
+        return
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise FileNotFoundError(2, "No such file or directory", str(parent))
+    if not parent.is_dir():
+        raise NotADirectoryError(20, "Not a directory", str(parent))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise PermissionError(13, "Permission denied (cannot create files in the directory)", str(parent))
 
 
 def _commit(tmp, path):
@@ -237,6 +273,8 @@ def atomic_files(directory, names):
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    for name in names:  # a member that cannot be replaced fails the set before any file changes
+        _destination(directory / name)
     temps = {}
     try:
         for name in names:

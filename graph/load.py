@@ -116,9 +116,67 @@ def _decode(path):
     except UnicodeDecodeError as ex:
         if controls > len(head) // 100 + 1:
             raise DatasetError(f"{path}: this is a binary file, not a CSV text file") from None
-        line = raw[:ex.start].count(b"\n") + 1
-        raise DatasetError(f"{path}:{line}: the file is not UTF-8 text (byte 0x{raw[ex.start]:02x} "
-                           "at that line); save it as UTF-8") from None
+        raise DatasetError(_not_utf8(path, raw, ex.start)) from None
+
+
+def _not_utf8(path, raw, start):
+    """The message for a file that is not UTF-8: where (line, row id, column), which byte, what to do.
+
+    The first bad byte is shown as the Windows-1252 (else Latin-1) character it
+    most likely is. A file that is otherwise UTF-8 has one character to fix; a
+    file wholly in a legacy encoding gets the iconv command that converts it.
+    """
+    at = start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)  # decode("utf-8-sig") counts after the BOM
+    line = raw[:at].count(b"\n") + 1
+    byte = raw[at:at + 1]
+    try:
+        char, name, iconv = byte.decode("cp1252"), "Windows-1252", "WINDOWS-1252"
+    except UnicodeDecodeError:
+        char, name, iconv = byte.decode("latin-1"), "Latin-1", "LATIN1"
+    where = _where_byte(raw, at, line)
+    text = raw.decode("utf-8", errors="replace")
+    if any(ord(c) > 127 and c not in "\ufffd\ufeff" for c in text):  # UTF-8 elsewhere: one place to fix
+        return (f"{path}:{line}: the file is not UTF-8 text (byte 0x{byte[0]:02x}, {char!r} in {name}"
+                f"{where}); the rest of it is: retype that character, or save the file as UTF-8 again")
+    if iconv == "WINDOWS-1252":
+        try:
+            raw.decode("cp1252")
+        except UnicodeDecodeError:
+            name, iconv = "Latin-1", "LATIN1"
+    stem = Path(path)
+    return (f"{path}:{line}: the file is not UTF-8 text (byte 0x{byte[0]:02x}, {char!r} in {name}{where}); "
+            f"tiegraph reads UTF-8: convert it with iconv -f {iconv} -t UTF-8 {path} > "
+            f"{stem.stem}-utf8{stem.suffix}")
+
+
+def _where_byte(raw, at, line):
+    """``'; row ID, column NAME'`` of the CSV cell holding byte ``at`` (``''`` when it cannot be told)."""
+    try:
+        text = raw.decode("latin-1")  # one character per byte: offsets and CSV structure kept
+        if text.startswith("\u00ef\u00bb\u00bf"):
+            text = " " * 3 + text[3:]
+        reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+        header = [h.strip() for h in next(reader)]
+        while True:
+            first = reader.line_num + 1
+            rec = next(reader)
+            if first <= line <= reader.line_num:
+                break
+        pos = 0
+        for _ in range(first - 1):  # the offset of the record's first line
+            pos = text.index("\n", pos) + 1
+        col, quoted = 0, False
+        for ch in text[pos:at]:
+            if ch == '"':
+                quoted = not quoted
+            elif ch == "," and not quoted:
+                col += 1
+        if col >= len(header):
+            return ""
+        rid = rec[0].strip() if rec and rec[0].strip() else ""
+        return f"; row {rid}, column {header[col]}" if rid else f"; column {header[col]}"
+    except (StopIteration, csv.Error, ValueError, IndexError):
+        return ""
 
 
 #: Files at least this big try the pyarrow reader first (tests set it to 0).
@@ -229,6 +287,8 @@ def _read_table(path, *, columns, required, what):
                            f"{len(columns)} (at most {MAX_COLUMNS} are read): this is not a {what} table")
     header = [h.strip() for h in header]
     header = [h.lower() if h.lower() in columns else h for h in header]  # "ID", "Source" are fine
+    # nameless columns (trailing commas from a spreadsheet) are ignored like any unknown column
+    header = [h or f"(unnamed column {i})" for i, h in enumerate(header, 1)]
     seen, dupes = set(), []
     for h in header:
         if h and h in seen:
@@ -1122,8 +1182,11 @@ def load_dataset(paths=None, *, progress=None, cache=True):
             j = int(first_owner.loc[tid])
             line_i = parts[i][1]["line"].iloc[k - int(np.flatnonzero(owner == i)[0])]
             line_j = parts[j][1]["line"][parts[j][1]["id"] == tid].iloc[0]
+            more = int(dup.sum()) - 1
+            also = f" (and {more} more id{'s' if more != 1 else ''}: are the files overlapping copies?)" \
+                if more else ""
             raise DatasetError(f"tie id {tid!r} is used in two files: {parts[j][0]}:{line_j} "
-                               f"and {parts[i][0]}:{line_i}; ids must be unique across merged datasets")
+                               f"and {parts[i][0]}:{line_i}{also}; ids must be unique across merged datasets")
 
     report("checking actors and documents", len(specs))
     actors = _merge_tables(actor_frames, "id")
@@ -1226,6 +1289,7 @@ def _xml_checked(part):
 
 
 def _unknown(what, value, known):
-    close = difflib.get_close_matches(value, sorted(known), n=1)
+    same = sorted(k for k in known if isinstance(k, str) and k.casefold() == str(value).casefold())
+    close = same[:1] or difflib.get_close_matches(value, sorted(known), n=1)  # ids are case-sensitive
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown {what} {value!r} (not in {what}s.csv){hint}"

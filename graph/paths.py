@@ -498,7 +498,7 @@ def find_paths(ties, source, target, *, actors=None, filters=None, k=1, stronges
     graph.errors.QueryError: no path from A to C with cooperative ties only (the default); with --polarity all there is one
     """
     filters = dict(filters or {})
-    if actors is not None and len(actors):
+    if actors is not None:  # an empty table too: then no name matches
         source, target = resolve_actor(actors, source), resolve_actor(actors, target)
     if source == target:
         raise QueryError("a path needs two different actors")

@@ -112,6 +112,8 @@ def resolve_source(spec):
     """
     text = str(spec)
     path = Path(text)
+    if text == "-" and not path.exists():
+        raise DatasetError("-: data is not read from stdin; save it to a file and pass that")
     pre = None if path.exists() else _prefixed(text)
     if pre is not None:
         kind, rest = pre

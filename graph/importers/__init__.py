@@ -31,11 +31,12 @@ from .gdelt import gdelt_tie_type, import_gdelt
 from .icews import icews_tie_type, import_icews
 from .sipri import import_sipri
 from .tables import tie_table
+from .xmltext import refuse_xml_text
 from ..errors import DatasetError
 
 __all__ = ["KINDS", "import_dataset", "import_sipri", "import_atop", "import_cow_trade",
            "import_icews", "import_gdelt", "country_iso3", "cow_code_table",
-           "icews_tie_type", "gdelt_tie_type", "tie_table", "EVENT_KINDS"]
+           "icews_tie_type", "gdelt_tie_type", "tie_table", "refuse_xml_text", "EVENT_KINDS"]
 
 
 KINDS = {"sipri": import_sipri, "atop": import_atop, "cow-trade": import_cow_trade,
@@ -89,6 +90,7 @@ def import_dataset(kind, path, *, cow_codes=None, progress=None, period="none", 
             ds = KINDS[kind](paths[0], cow_codes=cow_codes)
         else:
             ds = KINDS[kind](paths[0])
+    ds = refuse_xml_text(ds)  # the loader's rule, so that what an import writes loads back
     if progress is not None:
         progress(f"imported {shown} as {kind}", 1, None)
     return ds
