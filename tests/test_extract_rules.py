@@ -652,3 +652,10 @@ def test_a_speaker_pronoun_is_the_reporting_verbs_own_subject(ex):
     # a second verb of the subject ("… of Ukraine and declared that it …"): the sentence's subject
     text = "In 2022, China did not criticize the invasion of Ukraine and declared that it opposed NATO."
     assert {(x.source, x.target) for x in found(ex, text) if x.type == "diplomatic"} == {("CHN", "nato")}
+
+
+def test_a_second_verb_after_and_is_the_clause_subjects(ex):
+    text = "In 2023, Japan reaffirmed its support for a peace with Russia and condemned China."
+    assert {(x.source, x.target) for x in found(ex, text) if x.trigger == "condemned"} == {("JPN", "CHN")}
+    text = "In 2023, Japan criticised Russia and condemned China."
+    assert {(x.source, x.target) for x in found(ex, text)} == {("JPN", "RUS"), ("JPN", "CHN")}

@@ -561,6 +561,12 @@ class Extractor:
             head = next((sp for sp in actors if lo <= sp.start < ger), None)
             if head is not None and head.start - lo <= 3:
                 left = [sp for sp in self._group(doc, actors, head.start, +1, (lo, hi))[0]]
+        if left and a - 1 > lo and doc[a - 1].lower_ == "and" and left[-1].end == a - 1:
+            # "The Parties reaffirmed their commitment to the denuclearization of North Korea and
+            # condemned …": a second verb of the clause's subject, not of the actor before "and"
+            head = next((sp for sp in actors if lo <= sp.start < a), None)
+            if head is not None and head.start - lo <= 3 and head.end < left[0].start:
+                left = self._group(doc, actors, head.start, +1, (lo, hi))[0]
         right, prep = self._group(doc, actors, b, +1, (lo, hi))
         carried = False
         if (not left and right and lo == s0 and self._carry and prep not in _SOURCE_PREPS
