@@ -87,7 +87,7 @@ def test_refused_offer_is_no_cooperative_tie(ex):
 
 EXPECTED_DATES = {"range": ("2019", "2023"), "full": ("2019-03-03", ""), "day_first": ("2019-03-03", ""),
                   "month_year": ("2019-03", ""), "since": ("2014", ""), "last_month": ("2024-03", ""), "last_month_rel": ("2024-03", ""),
-                  "last_year": ("2023", ""), "this_year": ("2024", ""), "month_alone": ("2024-03", ""),
+                  "last_year": ("2023", ""), "this_year": ("2024", ""), "next_year": ("2025", ""), "month_alone": ("2024-03", ""),
                   "year": ("2019", "")}
 
 
@@ -492,3 +492,170 @@ def test_a_date_cue_opening_the_sentence_is_found_capitalised(ex, sentence, star
 def test_may_the_verb_is_not_a_month_at_the_sentence_start(ex):
     c = found(ex, "Chile met Peru. May Chile meet Peru again?", "2024-04-05")
     assert all(x.start == "2024-04" for x in c)
+
+
+def test_a_cue_with_between_names_its_own_parties(ex):
+    # the subject of the sentence is no party of "cooperation between A and B"
+    c = found(ex, "In 2020, Bolivia and Brazil condemned the military cooperation between Chile and Peru.")
+    coop = {frozenset((x.source, x.target)) for x in c if x.type == "military_cooperation"}
+    assert coop == {frozenset(("CHL", "PER"))}
+    assert {(x.source, x.target) for x in c if x.type == "diplomatic"} >= {("BOL", "CHL"), ("BRA", "PER")}
+    c = found(ex, "In 2020, Bolivia and Brazil welcomed the trade between Chile and Peru.")
+    assert {frozenset((x.source, x.target)) for x in c if x.type == "trade"} == {frozenset(("CHL", "PER"))}
+
+
+def test_goods_qualifying_the_next_goods_yield_to_the_head(ex):
+    # "drone engines" are engines (technology), not drones (arms)
+    c = found(ex, "In 2024, Iran supplied drone engines to Russia.")
+    assert [(x.source, x.target, x.type) for x in c] == [("IRN", "RUS", "technology_transfer")]
+    c = found(ex, "In 2024, Iran supplied drones to Russia.")
+    assert [(x.source, x.target, x.type) for x in c] == [("IRN", "RUS", "arms_transfer")]
+
+
+def test_a_count_reference_opening_a_paragraph_takes_the_paragraph_naming_that_many(ex):
+    text = ("In 2019, Japan and Chile held a summit.\n\nLater, Japan, Chile and Peru discussed trade.\n\n"
+            "The Parties condemned the DPRK.")
+    c = found(ex, text)
+    assert {(x.source, x.target) for x in c if x.trigger == "condemned"} == {("JPN", "PRK"), ("CHL", "PRK")}
+    # no paragraph names exactly two: the last two named, as before
+    text = "In 2019, Japan, Chile and Peru discussed trade.\n\nThe two sides condemned the DPRK."
+    c = found(ex, text)
+    assert {(x.source, x.target) for x in c if x.trigger == "condemned"} == {("CHL", "PRK"), ("PER", "PRK")}
+
+
+@pytest.mark.parametrize("item", ["- ", "* ", "• ", "3. ", "12) "])
+def test_a_list_items_marker_is_no_part_of_the_quote(ex, item):
+    text = f"Findings\n\n{item}In 2024, Iran supplied drones to Russia.\n"
+    c = found(ex, text)
+    assert [x.quote for x in c] == ["In 2024, Iran supplied drones to Russia."]
+    assert text[c[0].quote_at:c[0].quote_at + len(c[0].quote)] == c[0].quote
+
+
+@pytest.mark.parametrize("sentence, pairs", [
+    ("Russian troops attacked Ukraine in 2024.", {("RUS", "UKR")}),
+    ("In 2024, Russian forces attacked Ukraine.", {("RUS", "UKR")}),
+    ("North Korean and Russian forces attacked Ukraine in 2024.", {("PRK", "UKR"), ("RUS", "UKR")}),
+    ("North Korean troops and Russian forces attacked Ukraine in 2024.", {("PRK", "UKR"), ("RUS", "UKR")}),
+])
+def test_a_demonym_before_its_forces_is_a_party(ex, sentence, pairs):
+    # the demonym qualifies "troops", not the state named after the verb
+    assert {(c.source, c.target) for c in found(ex, sentence) if c.type == "hostile_act"} == pairs
+
+
+def test_an_actors_navy_is_named_together_with_the_next_actor(ex):
+    for s in ("Russia’s navy and China held joint drills in 2023.",
+              "Russia’s navy and China’s navy held joint drills in 2023."):
+        assert {frozenset((c.source, c.target)) for c in found(ex, s)} == {frozenset(("RUS", "CHN"))}
+
+
+def test_a_demonym_still_yields_to_the_company_it_qualifies(ex):
+    c = found(ex, "Russian energy supplier Gazprom sold gas to China in 2020.")
+    assert [(x.source, x.target) for x in c] == [("gazprom", "CHN")]
+
+
+def test_a_passive_with_to_goes_from_the_subject_to_the_party_after_to(ex):
+    c = found(ex, "North Korean troops were deployed to Russia in 2024.")
+    assert [(x.source, x.target, x.type) for x in c] == [("PRK", "RUS", "military_cooperation")]
+    assert not found(ex, "Ukraine was attacked by unknown forces in 2022.")  # no agent named: nothing
+
+
+def test_next_year_is_the_year_after_the_article(ex):
+    c = found(ex, "China and Russia will hold drills next year.", "2025-06-20")
+    assert [(x.start, x.confidence) for x in c] == [("2026", "speculated")]
+
+
+@pytest.mark.parametrize("sentence, tie", [
+    ("Tokyo has rejected Beijing’s offer of a trilateral summit with Seoul in 2024.", ("CHN", "JPN")),
+    ("North Korea rejected Japan’s offer of food in 2023.", ("JPN", "PRK")),
+    ("North Korea rejected the offer of food from Japan in 2023.", ("JPN", "PRK")),
+])
+def test_a_refused_offer_goes_from_the_offerer_to_the_one_who_refused(ex, sentence, tie):
+    c = found(ex, sentence)
+    assert [(x.source, x.target, x.type, x.polarity) for x in c] == [(*tie, "diplomatic", "adversarial")]
+
+
+def test_technology_is_shipped_sent_delivered_and_sold_too(ex):
+    c = found(ex, "Officials said Chinese firms were likely shipping drone components to Russia in 2024.")
+    assert [(x.source, x.target, x.type, x.confidence) for x in c] == [
+        ("CHN", "RUS", "technology_transfer", "assessed")]
+
+
+def test_a_by_after_another_cue_is_that_cues(ex):
+    text = ("Japan, South Korea and the United States held drills in 2024.\n\n"
+            "North Korea condemned the drill by the three countries.")
+    c = found(ex, text)
+    assert {(x.source, x.target) for x in c if x.type == "diplomatic"} == {
+        ("PRK", "JPN"), ("PRK", "KOR"), ("PRK", "USA")}
+    # "the drill by the three countries" is theirs: North Korea is no party of it
+    assert not [x for x in c if x.type == "military_exercise" and "PRK" in (x.source, x.target)]
+    c = found(ex, "In 2023, Bolivia condemned the attack on Peru by Chile.")
+    assert {(x.source, x.target, x.type) for x in c} == {("BOL", "CHL", "diplomatic"),
+                                                         ("CHL", "PER", "hostile_act")}
+
+
+@pytest.mark.parametrize("name, actor", [
+    ("The Democratic People’s Republic of Korea", "PRK"), ("The Democratic People's Republic of Korea", "PRK"),
+    ("The People’s Republic of China", "CHN"), ("The USA", "USA"), ("The U.S.", "USA"), ("Washington", "USA"),
+    ("The DPRK", "PRK"), ("The ROK", "KOR"), ("The PRC", "CHN"), ("Ishiba", "JPN"), ("Lee Jae-myung", "KOR"),
+])
+def test_every_way_of_writing_a_states_name_names_it(ex, name, actor):
+    # a typographic apostrophe must not leave the tail "Republic of Korea" (KOR) to match
+    c = found(ex, f"{name} sent shells to Russia in 2023.")
+    assert [(x.source, x.target) for x in c] == [(actor, "RUS")]
+
+
+def test_a_non_breaking_space_inside_a_name_still_names_it(ex):
+    c = found(ex, "North\u00a0Korea sent shells to Russia in 2023.")
+    assert [(x.source, x.target) for x in c] == [("PRK", "RUS")]
+    c = found(ex, "Japan and South\u00a0Korea held drills in the South\u00a0China Sea in 2023.")
+    assert {frozenset((x.source, x.target)) for x in c} == {frozenset(("JPN", "KOR"))}
+
+
+def test_a_denied_that_clause_proposes_nothing(ex):
+    assert not found(ex, "Officials denied that Iran sent drones to Russia in 2022.")
+    assert found(ex, "Officials said that Iran sent drones to Russia in 2022.")
+
+
+@pytest.mark.parametrize("sentence, date, grade", [
+    ("Iran will send drones to Russia in 2027.", "2025-06-20", "speculated"),
+    ("Iran sent drones to Russia in September 2023.", "2023", "confirmed"),  # same year, finer date
+    ("Iran sent drones to Russia in 2023.", "2023-09-01", "confirmed"),
+])
+def test_a_tie_dated_after_its_article_is_speculated(ex, sentence, date, grade):
+    assert [c.confidence for c in found(ex, sentence, date)] == [grade]
+
+
+def test_sino_is_chinese(ex):
+    c = found(ex, "Sino-Russian drills were held in 2023.")
+    assert {frozenset((x.source, x.target)) for x in c} == {frozenset(("CHN", "RUS"))}
+
+
+@pytest.mark.parametrize("sentence, grade", [
+    ("Iran is said to have sent drones to Russia in 2024.", "reported"),
+    ("Iran is reported to have sent drones to Russia in 2024.", "reported"),
+    ("Iran said it sent drones to Russia in 2024.", "confirmed"),  # a party says it: on record
+])
+def test_a_passive_report_names_nobody_and_a_party_reporting_without_that(ex, sentence, grade):
+    assert [(c.source, c.target, c.confidence) for c in found(ex, sentence)] == [("IRN", "RUS", grade)]
+
+
+def test_its_after_a_report_is_the_speaker_in_an_undirected_tie(ex):
+    c = found(ex, "In 2024, Washington reaffirmed that its mutual defense treaty with Manila covers ships.")
+    assert {(x.source, x.target, x.type) for x in c} == {("USA", "PHL", "security_commitment")}
+
+
+def test_a_speaker_pronoun_is_the_reporting_verbs_own_subject(ex):
+    text = ("In 2024, the Philippines protested to Beijing, and Washington reaffirmed that its "
+            "mutual defense treaty with Manila covers ships.")
+    c = found(ex, text)
+    assert ("USA", "PHL", "security_commitment") in {(x.source, x.target, x.type) for x in c}
+    # a second verb of the subject ("… of Ukraine and declared that it …"): the sentence's subject
+    text = "In 2022, China did not criticize the invasion of Ukraine and declared that it opposed NATO."
+    assert {(x.source, x.target) for x in found(ex, text) if x.type == "diplomatic"} == {("CHN", "nato")}
+
+
+def test_a_second_verb_after_and_is_the_clause_subjects(ex):
+    text = "In 2023, Japan reaffirmed its support for a peace with Russia and condemned China."
+    assert {(x.source, x.target) for x in found(ex, text) if x.trigger == "condemned"} == {("JPN", "CHN")}
+    text = "In 2023, Japan criticised Russia and condemned China."
+    assert {(x.source, x.target) for x in found(ex, text)} == {("JPN", "RUS"), ("JPN", "CHN")}

@@ -27,7 +27,7 @@ DEMONYMS = {
     "ARM": "Armenian", "AUS": "Australian", "AUT": "Austrian", "AZE": "Azerbaijani",
     "BHR": "Bahraini", "BGD": "Bangladeshi", "BLR": "Belarusian", "BEL": "Belgian",
     "BOL": "Bolivian", "BIH": "Bosnian", "BRA": "Brazilian", "BGR": "Bulgarian",
-    "KHM": "Cambodian", "CAN": "Canadian", "CHL": "Chilean", "CHN": "Chinese",
+    "KHM": "Cambodian", "CAN": "Canadian", "CHL": "Chilean", "CHN": "Chinese;Sino",
     "COL": "Colombian", "HRV": "Croatian", "CUB": "Cuban", "CYP": "Cypriot", "CZE": "Czech",
     "DNK": "Danish", "EGY": "Egyptian", "EST": "Estonian", "ETH": "Ethiopian",
     "FIN": "Finnish", "FRA": "French", "GEO": "Georgian", "DEU": "German", "GRC": "Greek",
@@ -65,15 +65,15 @@ EXTRA_NAMES = {  # everyday names the two libraries lack
     "TUR": "Turkey", "CZE": "Czech Republic", "CIV": "Ivory Coast", "MKD": "Macedonia",
     "COD": "DR Congo", "MMR": "Burma", "VNM": "Vietnam", "LAO": "Laos", "SYR": "Syria",
     "IRN": "Iran", "VEN": "Venezuela", "BOL": "Bolivia", "TZA": "Tanzania", "MDA": "Moldova",
-    "PSE": "Palestine", "XKX": "Kosovo",
+    "PSE": "Palestine", "XKX": "Kosovo", "USA": "USA",
 }
 LEADERS = {
-    "RUS": "Putin;Vladimir Putin;Lavrov;Sergei Lavrov;Shoigu;Sergei Shoigu;Belusov;Andrei Belusov;Kremlin",
+    "RUS": "Putin;Vladimir Putin;Lavrov;Sergei Lavrov;Shoigu;Sergei Shoigu;Belusov;Andrei Belusov;Belousov;Andrei Belousov;Kremlin",
     "CHN": "Xi;Xi Jinping;Wang Yi;Li Shangfu",
     "PRK": "Kim Jong-un;Kim Jong Un;Kim Jong-Un;Kim",
-    "KOR": "Yoon;Yoon Suk-yeol;Yoon Suk Yeol;Shin Won-sik",
-    "USA": "Biden;Joe Biden;Blinken;Antony Blinken;Trump;Donald Trump;White House;Pentagon",
-    "JPN": "Kishida;Fumio Kishida",
+    "KOR": "Yoon;Yoon Suk-yeol;Yoon Suk Yeol;Shin Won-sik;Lee Jae-myung;Lee Jae Myung;President Lee",
+    "USA": "Biden;Joe Biden;Blinken;Antony Blinken;Trump;Donald Trump;Rubio;Marco Rubio;White House;Pentagon",
+    "JPN": "Kishida;Fumio Kishida;Ishiba;Shigeru Ishiba;Ishiba Shigeru",
     "UKR": "Zelensky;Zelenskyy;Volodymyr Zelensky",
 }
 
@@ -121,6 +121,12 @@ def main():
             for form in forms.split(";"):
                 add(iso3, base["name"], base["kind"], base["group"], form, kind)
     rows = [r for r in rows if owner[r["form"].casefold()] != "?"]
+    # forms are matched word for word: an apostrophe is written both ways ("Democratic People’s
+    # Republic of Korea" would otherwise be matched as its tail, "Republic of Korea", KOR)
+    for r in list(rows):
+        for a, b in (("'", "’"), ("’", "'")):
+            if a in r["form"]:
+                add(r["id"], r["name"], r["kind"], r["group"], r["form"].replace(a, b), r["form_kind"])
     out = io.StringIO()
     w = csv.DictWriter(out, fieldnames=["id", "name", "kind", "group", "form", "form_kind"],
                        lineterminator="\n")

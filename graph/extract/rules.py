@@ -24,17 +24,33 @@ ALWAYS_DIRECTED = {"arms_transfer", "technology_transfer", "sanctions", "hostile
 _GRADE_RANK = {"confirmed": 0, "reported": 1, "assessed": 2, "speculated": 3}
 _JOINERS = {",", "and", "&", "its", "their", "–", "—", "-", "/", "the", "’s", "'s", "’", "as", "well", "or", "both"}
 _SOURCE_PREPS = {"from", "by"}
+# the forces or government an actor's name or demonym qualifies: "Russia’s navy and China",
+# "North Korean troops and Russian forces" are still the actors named together
+_FORCES = {"navy", "navies", "army", "armies", "military", "militaries", "force", "forces", "troops",
+           "warships", "bombers", "government", "governments"}
+
+
+def _joined(tokens):
+    """Whether the tokens between two actors' names join them ("and", ", ", "’s navy and")."""
+    words = [t.lower_ for t in tokens]
+    if all(w in _JOINERS for w in words):
+        return True
+    return (all(w in _JOINERS or w in _FORCES for w in words)
+            and any(w in ("and", "or", "&") for w in words))
+
+
 _POSSESSIVE = {"’s", "'s", "’", "'"}
 _AGREEMENT = {"agree", "agreement", "pledge"}
 _BE = {"be", "is", "are", "was", "were", "been", "being"}
 _BOUNDARY = {";", ":", "that", "which", "who", "while", "whereas", "but", "because", "although",
              "however", "(", ")"}
 _REPORTING = {"said", "say", "says", "announced", "announce", "stated", "confirmed", "confirm",
-              "warned", "claimed", "reported", "declared"}
+              "warned", "claimed", "reported", "declared", "noted"}
 _SUBORDINATORS = {"as", "since", "when", "after", "before", "unless", "if", "though"}
 _FRONTING = {"during", "after", "before", "in", "on", "at", "following", "upon", "since", "with"}
 _SAYING = {"declared", "commented", "vowed", "pledged", "insisted", "added", "argued", "noted",
-           "made clear", "clear", "promised", "stressed", "emphasized", "emphasised"}
+           "made clear", "clear", "promised", "stressed", "emphasized", "emphasised", "reaffirmed",
+           "reiterated", "affirmed"}
 _GERUND_PREPS = {"by", "after", "before", "while", "through", "without", "instead"}
 _PLACE_PREPS = {"in", "for", "at", "during", "within", "over", "across", "near", "toward",
                 "towards", "through", "inside", "throughout"}
@@ -46,7 +62,7 @@ _MAX_GAP = 18
 _OBJECT_GAP = 16  # a verb cue's goods stand this many words after it at most ("sent … shells")
 _NEAR = 3  # an undirected cue's party after it stands this close ("an ally of the United States")
 _HISTORY = 3  # how many paragraphs (headings included) a reference may reach back
-_LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*)+")
+_LEAD = re.compile(r"^(?:[”\"’)\]]+\s*|REF\b\s*|[-*•]\s+|\d{1,2}[.)]\s+)+")  # also a list item's marker
 
 
 def trig_sorted(trig):
@@ -121,9 +137,13 @@ class Extractor:
             if r["form_kind"] == "demonym":
                 self.demonyms.add(r["form"])
         for actor_id, fs in forms.items():
+            # a non-breaking space inside a name ("North\u00a0Korea") is a token of its own
+            fs = fs + [f.replace(" ", "\u00a0") for f in fs if " " in f]
             self.actor_matcher.add(actor_id, list(nlp.tokenizer.pipe(fs)))
         if tables.places:  # "South China Sea": a place whose name holds an actor's (places.csv)
-            self.actor_matcher.add(_PLACE, list(nlp.tokenizer.pipe([r["form"] for r in tables.places])))
+            places = [r["form"] for r in tables.places]
+            places += [f.replace(" ", "\u00a0") for f in places if " " in f]
+            self.actor_matcher.add(_PLACE, list(nlp.tokenizer.pipe(places)))
 
         def lemma_docs(cues):
             return [self._lemmatize(d) for d in nlp.tokenizer.pipe(cues)]
@@ -214,7 +234,8 @@ class Extractor:
             run += 1
             self._lemmatize(doc)
             near = [g for k, g in groups if k >= n_para - _HISTORY]
-            actors = self._resolve_references(doc, actors, [x for h in history for x in h], near)
+            actors = self._resolve_references(doc, actors, [x for h in history for x in h], near,
+                                              paras=history)
             history = (history + [[sp.label_ for sp in actors]])[-_HISTORY:]
             groups = (groups + [(n_para, g) for g in self._groups(doc, actors)])[-4:]
             trig = [(self.triggers[strings[m]], a, b) for m, a, b in self.trigger_matcher(doc)]
@@ -236,13 +257,17 @@ class Extractor:
                     para_date = own
         return out
 
-    def _resolve_references(self, doc, actors, history=(), groups=()):
+    def _resolve_references(self, doc, actors, history=(), groups=(), paras=()):
         """"the two countries", "the three leaders" (references.csv) stand for the last two or
         three distinct actors named before them in the paragraph, or, when it names fewer, in
         the paragraphs just before (``history``: their actor ids in order): one span per actor.
         A ``group`` reference ("the leaders", "they") stands for the last actors named together
         ("Japan, South Korea and the United States", or an earlier reference): in the paragraph,
-        else the last of ``groups`` (those of the paragraphs just before)."""
+        else the last of ``groups`` (those of the paragraphs just before). A count reference
+        that no actor precedes in its paragraph stands for the nearest paragraph before
+        (``paras``: the actor ids of each) that names exactly that many actors, when one does
+        ("The Parties" after a paragraph naming Japan, the ROK and the U.S. are the two of the
+        visit named before it)."""
         refs = sorted(self.ref_matcher(doc), key=lambda m: m[1])
         if not refs:
             return actors
@@ -273,6 +298,13 @@ class Extractor:
                 continue  # an adjective ("bilateral") in a sentence that names the parties itself
                 # ("China’s bilateral trade with Russia"); a noun phrase ("the two leaders") is a
                 # party of its own clause and is resolved
+            if len({x.label_ for x in actors if x.end <= a}) < n:
+                exact = next((p for p in reversed(paras) if len(set(p)) == n), None)
+                if exact is not None:
+                    labels = list(dict.fromkeys(exact))
+                    out += [Span(doc, a, b, label=lab) for lab in labels]
+                    out.sort(key=lambda sp: sp.start)
+                    continue
             recent = []
             for lab in [x.label_ for x in reversed(actors) if x.end <= a] + list(reversed(history)):
                 if lab not in recent:
@@ -284,11 +316,13 @@ class Extractor:
 
     def _attributes(self, doc, actors):
         """Drop a demonym that only qualifies another actor's name ("Russian energy supplier
-        Gazprom", "the Chinese state firm Huawei"): the name after it is the party."""
+        Gazprom", "the Chinese state firm Huawei"): the name after it is the party. A state's
+        name after it is no such name: "Russian troops attacked Ukraine" names two parties."""
         out = []
         for i, sp in enumerate(actors):
             nxt = actors[i + 1] if i + 1 < len(actors) else None
             if (sp.text in self.demonyms and nxt is not None and nxt.label_ != sp.label_
+                    and self.actor_info.get(nxt.label_, {}).get("kind") != "state"
                     and 0 < nxt.start - sp.end <= 3
                     and all(t.is_alpha and t.lower_ not in _ATTRIBUTE_STOP
                             for t in doc[sp.end:nxt.start])):
@@ -305,11 +339,21 @@ class Extractor:
         sent = doc[a].sent
         that = next((k for k in range(a - 1, max(sent.start, a - 14) - 1, -1)
                      if doc[k].lower_ == "that"), None)
+        if that is None and a > sent.start and (doc[a - 1].lower_ in _REPORTING
+                                                or doc[a - 1].lower_ in _SAYING):
+            that = a  # "Iran said it sent drones": a report without "that"
         if that is None or any(doc[k].text in (";", ":") for k in range(that, a)):
             return None
         if not any(doc[k].lower_ in _REPORTING or doc[k].lower_ in _SAYING
                    for k in range(max(sent.start, that - 4), that)):
             return None
+        verb = max(k for k in range(max(sent.start, that - 4), that)
+                   if doc[k].lower_ in _REPORTING or doc[k].lower_ in _SAYING)
+        subject = [x for x in actors if sent.start <= x.start and x.end <= verb and verb - x.end <= 2
+                   and not any(t.lower_ in ("and", "or", ",") for t in doc[x.end:verb])]
+        # ("… Russia’s invasion of Ukraine and declared that …": a second verb of the subject)
+        if subject:  # "…, and Washington reaffirmed that its treaty": the verb's own subject
+            return subject[-1].label_
         first = next((x for x in actors if sent.start <= x.start < that), None)
         if first is None or first.start - sent.start > 6:
             return None
@@ -321,7 +365,7 @@ class Extractor:
         out, run, last = [], [], None
         for sp in spans:
             joined = last is not None and (sp.start == last.start or (
-                sp.start - last.end <= 4 and all(t.lower_ in _JOINERS for t in doc[last.end:sp.start])))
+                sp.start - last.end <= 4 and _joined(doc[last.end:sp.start])))
             if not joined:
                 if len(set(run)) >= 2:
                     out.append(tuple(dict.fromkeys(run)))
@@ -339,6 +383,10 @@ class Extractor:
         inside = {i for sp in actors for i in range(sp.start, sp.end)}
         found = []
         objects = [(r, a, b) for r, a, b in trig if r["role"] == "object"]
+        # "drone components", "drone engines": goods that only qualify the goods right after
+        # them (the head noun) are those goods; the head says what is shipped
+        objects = [(r, a, b) for r, a, b in objects
+                   if not any(a2 == b and r2["type"] != r["type"] for r2, a2, b2 in objects)]
         plan = []
         for r, a, b in trig:
             if r["role"] == "object" or any(a <= i < b for i in inside):
@@ -474,8 +522,9 @@ class Extractor:
             if not group:
                 if len(between) > _MAX_GAP or lo < limit[0] or hi > limit[1]:
                     break
-                if any(t.lower_ in _BOUNDARY or t.lower_ in _REPORTING for t in between):
-                    break
+                if any(t.lower_ in _BOUNDARY or t.lower_ in _REPORTING
+                       and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to") for t in between):
+                    break  # ("Iran is said to have sent …": a hedge, not another clause's report)
                 if any(t.lower_ in _SUBORDINATORS and t.i > 0 and doc[t.i - 1].text == ","
                        for t in between):
                     break  # ", as shown by …", ", as Russia and China …": another clause
@@ -483,7 +532,7 @@ class Extractor:
                 continue
             last = group[-1]
             lo, hi = (last.end, sp.start) if step > 0 else (sp.end, last.start)
-            if hi - lo > 4 or not all(t.lower_ in _JOINERS for t in doc[lo:hi]):
+            if hi - lo > 4 or not _joined(doc[lo:hi]):
                 break
             group.append(sp)
         if not group:
@@ -512,6 +561,12 @@ class Extractor:
             head = next((sp for sp in actors if lo <= sp.start < ger), None)
             if head is not None and head.start - lo <= 3:
                 left = [sp for sp in self._group(doc, actors, head.start, +1, (lo, hi))[0]]
+        if left and a - 1 > lo and doc[a - 1].lower_ == "and" and left[-1].end == a - 1:
+            # "The Parties reaffirmed their commitment to the denuclearization of North Korea and
+            # condemned …": a second verb of the clause's subject, not of the actor before "and"
+            head = next((sp for sp in actors if lo <= sp.start < a), None)
+            if head is not None and head.start - lo <= 3 and head.end < left[0].start:
+                left = self._group(doc, actors, head.start, +1, (lo, hi))[0]
         right, prep = self._group(doc, actors, b, +1, (lo, hi))
         carried = False
         if (not left and right and lo == s0 and self._carry and prep not in _SOURCE_PREPS
@@ -539,6 +594,9 @@ class Extractor:
         for (kind, _, cue), ca, cb in cues:
             if kind == "negation" and first <= ca < end_tok and ca >= self._coord.get(a, a) - 6:
                 return []
+            if kind == "negation" and lo <= ca < first and cb < hi and doc[cb].lower_ == "that":
+                return []  # "Officials denied that Iran sent drones to Russia": the whole
+                # reported clause is denied
             if kind == "unnamed" and cb <= a and a - cb <= 1:
                 return []  # "international sanctions": the acting side is not named
             if kind == "recommendation" and left and first <= ca < a and not any(
@@ -555,6 +613,27 @@ class Extractor:
         pairs = []
         if directed and left and right and not prep and not obj and right[0].start - b > _NEAR:
             right = []  # "… threatening behavior triggered a resurgence in U.S. …": not its target
+        if (directed and left and right and any(b <= a2 and b2 <= right[0].start and r2["role"] != "object"
+                                                for r2, a2, b2 in self._cues_here)):
+            # "North Korea condemned the drill by the three countries": the "by" is the
+            # drill's, the one who condemns is still the subject; "Bolivia condemned the
+            # attack on Peru by Chile": the attacker is what is condemned
+            if right2 and prep2 in _SOURCE_PREPS:
+                right, right2, prep2 = right2, [], ""
+            prep = "" if prep in _SOURCE_PREPS else prep
+        if (directed and left and right2 and prep2 in _SOURCE_PREPS
+                and any(left[-1].end <= a2 and b2 <= a and r2["role"] != "object"
+                        for r2, a2, b2 in self._cues_here)):
+            left = []  # "Bolivia condemned the attack on Peru by Chile": Bolivia is the
+            # condemnation's party, the attack is Chile's on Peru
+        if directed and refusal and left:
+            # "Tokyo has rejected Beijing’s offer of a summit with Seoul": the offer is the
+            # possessor's, and it goes to the one who refused it
+            owner = left[-1]
+            refusers = self._group(doc, actors, refusal[1], -1, (lo, hi))[0]
+            if (refusers and refusal[1] < owner.start and owner.end < a
+                    and any(doc[k].lower_ in _POSSESSIVE for k in range(owner.end, a))):
+                left, right, prep, right2, prep2 = [owner], refusers, "to", [], ""
         if directed:
             if left and right:
                 src, tgt = left, right
@@ -562,6 +641,10 @@ class Extractor:
                     src, tgt, how = right, left, f"'{prep}' marks the source"
                 elif right2 and prep2 in _SOURCE_PREPS:
                     src, tgt, how = right2, left + right, f"'{prep2}' marks the source"
+                elif passive and prep in ("to", "into"):
+                    # "North Korean troops were deployed to Russia": what was moved is the
+                    # subject's, and it goes to the party after "to"
+                    how = f"passive, '{prep}' marks the target"
                 elif passive:
                     how = "passive, no agent"
                     return []
@@ -595,6 +678,9 @@ class Extractor:
                 right = []  # "the meeting saw a condemnation of China": the party after another
                 # cue is that cue's
             parties = left + right + (right2 if not left else [])
+            if prep in ("between", "among", "by") and len({p.label_ for p in right}) >= 2:
+                parties = right  # "cooperation between Moscow and Pyongyang": the cue names its
+                # own parties; the subject ("The two sides condemned …") is no party of it
             if len({p.label_ for p in parties}) < 2:
                 return []
             seen = []
@@ -611,6 +697,10 @@ class Extractor:
             return []
         grade = self._grade(doc, cues, lo, hi, {p.label_ for pr in pairs for p in pr}, actors)
         start, end, note = self._date(sent, a, article_date, para_date)
+        n = min(len(start or ""), len(article_date or ""))
+        if n and start[:n] > article_date[:n]:  # compared at the coarser of the two precisions
+            grade = "speculated"  # a tie dated after its article is only a possibility (the
+            # dictionary: only speculated future events lie in the article's future)
         quote_span = doc[lo:hi] if (hi - lo) >= 6 and (lo > s0 or hi < s1) else sent
         quote = quote_span.text.strip(" ;")
         qstart = offset + quote_span.start_char + (len(quote_span.text) - len(quote_span.text.lstrip(" ;")))
@@ -687,7 +777,9 @@ class Extractor:
             if grade == "reported" and doc[ca].lower_ in _REPORTING and ca > 0 and \
                     doc[ca - 1].lower_ == "and":
                 continue  # "… condemned the tests and warned …": a second act of the same subject
-            if grade == "reported" and doc[ca].lower_ in _REPORTING:
+            if grade == "reported" and doc[ca].lower_ in _REPORTING and not (
+                    ca > 0 and doc[ca - 1].lower_ in _BE):  # "Iran is said to have …": nobody
+                # named says it
                 speaker = [sp for sp in actors if sp.end <= ca and ca - sp.end <= 4
                            and not any(t.is_punct for t in doc[sp.end:ca])]
                 if speaker and speaker[-1].label_ in parties:
@@ -748,6 +840,8 @@ class Extractor:
                 return (str(ay - 1), "", "relative to the article date")
             if name == "this_year" and ay:
                 return (str(ay), "", "relative to the article date")
+            if name == "next_year" and ay:
+                return (str(ay + 1), "", "relative to the article date (a future date)")
             if g.get("month") and ay:
                 return (f"{ay}-{month(g['month']):02d}", "", "a month without a year: the article's year")
             if g.get("year"):
