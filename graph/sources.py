@@ -27,8 +27,11 @@ __all__ = ["Source", "SUFFIXES", "FORMATS", "IMPORT_KINDS", "check_regular_file"
            "read_source"]
 
 #: File suffix → format name.
-SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx",
-            ".gexf": "gexf", ".graphml": "graphml", ".json": "json", ".cyjs": "json"}
+SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx",
+            ".gexf": "gexf", ".graphml": "graphml", ".json": "json", ".cyjs": "json", ".jsonl": "json",
+            ".ndjson": "json"}
+#: Formats whose reader also takes the file gzip-compressed (``ties.gexf.gz``).
+GZIP_FORMATS = ("gexf", "graphml", "json")
 
 #: Format name → ``module:function`` reading it into a Part (``csv``/``dir`` are graph.load's own).
 FORMATS = {"csv": None, "dir": None,
@@ -134,6 +137,12 @@ def resolve_source(spec):
         raise DatasetError(f"{path}: no such file or directory")
     _regular(path)
     reader = SUFFIXES.get(path.suffix.lower(), "csv")
+    if path.suffix.lower() == ".gz":
+        inner = SUFFIXES.get(Path(path.stem).suffix.lower())
+        if inner not in GZIP_FORMATS:
+            raise DatasetError(f"{path}: a gzip-compressed file is read only as .gexf.gz, .graphml.gz or "
+                               ".json.gz; uncompress it first (gunzip)")
+        reader = inner
     return Source(text, reader if reader in FORMATS else "csv", path)
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..dataset import Part
 from ..errors import DatasetError
-from ..schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS, TIE_COLUMNS
+from ..schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS, TIE_COLUMNS, TIE_REQUIRED
 
 __all__ = ["TIE_NAMES", "ACTOR_NAMES", "cell_text", "tie_field", "actor_field", "make_part",
            "XmlElement", "parse_xml"]
@@ -69,9 +69,35 @@ def _frame(rows, columns, place):
     return frame
 
 
+def require_fields(label, ties, found, element="edge"):
+    """Raise if a required tie field has no value on any edge: the file was not written for tiegraph.
+
+    A graph from another tool (NetworkX, igraph, Gephi) carries none of
+    ``type``, ``start``, ``confidence``, ``doc``, ``quote``; rejecting every
+    edge six times over hides the one thing to say. ``found`` are the
+    attribute names the edges do carry.
+    """
+    if not ties:
+        return
+    missing = [c for c in TIE_REQUIRED if not any(str(r.get(c, "")).strip() for r in ties)]
+    if not missing:
+        return
+    names = sorted({str(n) for n in found})
+    raise DatasetError(
+        f"{label}: no {element} has {', '.join(missing)} (a tie needs {', '.join(TIE_REQUIRED)}); "
+        f"the {element}s carry {', '.join(names) if names else 'no attributes'}; add them as {element} "
+        f"attributes named as in the tie contract (tie_type is read as type)")
+
+
 def make_part(label, ties, actors=None, documents=None, *, actors_place=None, documents_place=None,
-              rejected=()):
-    """A :class:`Part` of string tables from lists of dicts (each with a ``line``)."""
+              rejected=(), found=None, element="edge"):
+    """A :class:`Part` of string tables from lists of dicts (each with a ``line``).
+
+    With ``found`` (the attribute names the file's edges carry), a required
+    tie field that no edge has raises :class:`DatasetError` (:func:`require_fields`).
+    """
+    if found is not None:
+        require_fields(label, ties, found, element)
     return Part(label=str(label), ties=_frame(ties, TIE_COLUMNS, label),
                 actors=None if actors is None else _frame(actors, ACTOR_COLUMNS, actors_place or label),
                 documents=None if documents is None else
@@ -96,6 +122,37 @@ class XmlElement:
         return [c for c in self.children if c.tag == tag]
 
 
+#: The most a gzip-compressed exchange file may expand to (a "zip bomb" stops here).
+GZIP_LIMIT = 2 << 30
+
+
+def read_bytes(path):
+    """The bytes of ``path``, gunzipped when the file is gzip-compressed (``.gexf.gz``).
+
+    Raises
+    ------
+    DatasetError
+        If the file cannot be read, is a damaged gzip file, or expands past :data:`GZIP_LIMIT`.
+    """
+    import gzip
+    import zlib
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as ex:
+        raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
+    if not raw.startswith(b"\x1f\x8b"):
+        return raw
+    try:
+        with gzip.GzipFile(fileobj=__import__("io").BytesIO(raw)) as gz:
+            out = gz.read(GZIP_LIMIT + 1)
+    except (OSError, EOFError, zlib.error) as ex:
+        raise DatasetError(f"{path}: a damaged gzip file ({ex})") from None
+    if len(out) > GZIP_LIMIT:
+        raise DatasetError(f"{path}: expands to more than {GZIP_LIMIT >> 30} GiB when uncompressed; not read")
+    return out
+
+
 def parse_xml(path, *, what, text_tags=()):
     """Parse an XML file into :class:`XmlElement` with source lines; namespaces dropped.
 
@@ -108,10 +165,7 @@ def parse_xml(path, *, what, text_tags=()):
     DatasetError
         If the file cannot be read or is not well-formed XML.
     """
-    try:
-        raw = open(path, "rb").read()
-    except OSError as ex:
-        raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
+    raw = read_bytes(path)
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
     stack, root, local = [], [], {}

@@ -47,7 +47,7 @@ def read_gexf(path, progress=None):
     as_given = any(tie_field(t) in ("start", "end") and t.lower() != tie_field(t)
                    for t in titles["edge"].values())
     default = graph.attrib.get("defaultedgetype", "undirected")
-    ties, actors = [], []
+    ties, actors, found = [], [], set()
     nodes = graph.find("nodes")
     for node in nodes.findall("node") if nodes is not None else ():
         row = {"id": node.attrib.get("id", "").strip(), "line": node.line,
@@ -60,6 +60,7 @@ def read_gexf(path, progress=None):
     edges = graph.find("edges")
     for edge in edges.findall("edge") if edges is not None else ():
         a = edge.attrib
+        found.update(a)
         row = {"id": a.get("id", "").strip(), "source": a.get("source", "").strip(),
                "target": a.get("target", "").strip(), "line": edge.line,
                "weight": a.get("weight", "").strip(), "type": a.get("kind", "").strip(),
@@ -70,9 +71,10 @@ def read_gexf(path, progress=None):
             row["start"] = (a.get("start") or (spell[0].attrib.get("start", "") if spell else "")).strip()
             row["end"] = (a.get("end") or (spell[-1].attrib.get("end", "") if spell else "")).strip()
         for title, value in _values(edge, titles["edge"]).items():
+            found.add(title)
             fld = tie_field(title)
             if fld and fld not in ("id", "source", "target") and (fld != "weight" or not row["weight"]):
                 row[fld] = cell_text(value)
         ties.append(row)
     with_kind = any(r.get("kind") for r in actors)
-    return make_part(path, ties, actors if with_kind else None)
+    return make_part(path, ties, actors if with_kind else None, found=found)

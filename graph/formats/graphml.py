@@ -36,7 +36,7 @@ def read_graphml(path, progress=None):
         return {names[d.attrib.get("key")]: d.text for d in element.findall("data")
                 if d.attrib.get("key") in names}
 
-    ties, actors = [], []
+    ties, actors, found = [], [], set()
     for node in graph.findall("node"):
         row = {"id": from_graphml_id(node.attrib.get("id", "").strip()), "line": node.line}
         vals = values(node)
@@ -48,15 +48,17 @@ def read_graphml(path, progress=None):
         actors.append(row)
     for edge in graph.findall("edge"):
         a = edge.attrib
+        found.update(a)
         flag = a.get("directed", "true" if default == "directed" else "false").strip()
         row = {"id": from_graphml_id(a.get("id", "").strip()),
                "source": from_graphml_id(a.get("source", "").strip()),
                "target": from_graphml_id(a.get("target", "").strip()), "line": edge.line,
                "directed": "true" if flag in ("true", "1") else "false"}
         for name, value in values(edge).items():
+            found.add(name)
             fld = tie_field(name)
             if fld and fld not in ("id", "source", "target"):
                 row[fld] = cell_text(value)
         ties.append(row)
     with_kind = any(r.get("kind") for r in actors)
-    return make_part(path, ties, actors if with_kind else None)
+    return make_part(path, ties, actors if with_kind else None, found=found)

@@ -3,7 +3,7 @@
 import json
 
 from ..errors import DatasetError
-from . import actor_field, cell_text, make_part, tie_field
+from . import actor_field, cell_text, make_part, read_bytes, tie_field
 
 __all__ = ["read_json"]
 
@@ -25,14 +25,30 @@ def read_json(path, progress=None):
         If the file is not JSON or has neither shape.
     """
     try:
-        doc = json.loads(open(path, "rb").read().decode("utf-8-sig"))
+        text = read_bytes(path).decode("utf-8-sig")
     except OSError as ex:
         raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
     except UnicodeDecodeError:
         raise DatasetError(f"{path}: the file is not UTF-8 text") from None
+    lines = None
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as ex:
-        raise DatasetError(f"{path}:{ex.lineno}: not readable as JSON ({ex.msg}, column {ex.colno})") from None
-    if isinstance(doc, dict) and "elements" in doc:
+        if ex.msg != "Extra data":
+            raise DatasetError(f"{path}:{ex.lineno}: not readable as JSON ({ex.msg}, column {ex.colno})") \
+                from None
+        doc, lines = _json_lines(path, text), True
+    default = doc.get("directed") if isinstance(doc, dict) else None
+    if isinstance(doc, list):  # a bare list: Cytoscape.js elements, or tie records (JSON Lines too)
+        if any(isinstance(e, dict) and e.get("group") in ("nodes", "edges") for e in doc):
+            doc = {"elements": doc}
+        else:
+            edges = [e if isinstance(e, dict) else {} for e in doc]
+            nodes = []
+            doc = None
+    if doc is None:
+        pass
+    elif isinstance(doc, dict) and "elements" in doc:
         elements = doc["elements"]
         if isinstance(elements, list):
             nodes = [e.get("data", {}) for e in elements if isinstance(e, dict) and e.get("group") == "nodes"]
@@ -45,13 +61,16 @@ def read_json(path, progress=None):
     elif isinstance(doc, dict) and "nodes" in doc and ("edges" in doc or "links" in doc):
         nodes = [n if isinstance(n, dict) else {} for n in doc.get("nodes") or []]
         edges = [e if isinstance(e, dict) else {} for e in doc.get("edges", doc.get("links")) or []]
-        edges = [{**e, "id": e.get("id", e.get("key", ""))} for e in edges]
+        edges = [{**e, "id": e["key"]} if "id" not in e and "key" in e else e for e in edges]
     else:
         raise DatasetError(f"{path}: neither Cytoscape.js JSON ('elements') nor node-link JSON "
                            "('nodes' and 'edges' or 'links')")
-    ties, actors = [], []
+    if isinstance(default, bool):  # node-link's (and networkx cytoscape_data's) graph-level flag
+        edges = [{"directed": default, **e} for e in edges]
+    ties, actors, found = [], [], set()
     for i, data in enumerate(edges, 1):
-        row = {"line": i}
+        row = {"line": data.get("_line", i) if lines else i}
+        found.update(k for k in data if k != "_line")
         for name, value in data.items():
             fld = tie_field(name)
             if fld and not isinstance(value, (dict, list)):
@@ -65,4 +84,23 @@ def read_json(path, progress=None):
                 row[fld] = cell_text(value)
         actors.append(row)
     with_kind = any(r.get("kind") for r in actors)
-    return make_part(f"{path}:edges", ties, actors if with_kind else None, actors_place=f"{path}:nodes")
+    label = path if lines else f"{path}:edges"
+    return make_part(label, ties, actors if with_kind else None, actors_place=f"{path}:nodes", found=found,
+                     element="record" if lines else "edge")
+
+
+def _json_lines(path, text):
+    """JSON Lines: one object per non-blank line; each record keeps its line number as ``_line``."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as ex:
+            raise DatasetError(f"{path}:{n}: not readable as JSON Lines ({ex.msg}, column {ex.colno})") \
+                from None
+        if not isinstance(rec, dict):
+            raise DatasetError(f"{path}:{n}: a JSON Lines record must be an object, got {type(rec).__name__}")
+        out.append({**rec, "_line": n})
+    return out

@@ -25,27 +25,52 @@ def _text(value):
     return cell_text(value)
 
 
+#: How many rows above the header a sheet may have (a title, a blank line, a note).
+HEADER_SEARCH = 10
+
+
+def _names(header, columns):
+    names = [str(h).strip() if h is not None else "" for h in header]
+    return [n.lower() if n.lower() in columns else n for n in names]
+
+
 def _rows(path, sheet, what):
-    """``[{column: text, "line": row}]`` of one sheet, the first row being the header."""
+    """``[{column: text, "line": row}]`` of one sheet.
+
+    The header is the first row, or the first of the top :data:`HEADER_SEARCH`
+    rows that names every required column (rows above it — a title, a blank
+    line — are not data).
+    """
     columns, required = _TABLES[what]
     place = f"{path}:{sheet.title}"
     it = sheet.iter_rows(values_only=True)
-    header = next(it, None)
-    if header is None or not any(h is not None and str(h).strip() for h in header):
-        if what == "ties":
-            raise DatasetError(f"{place}: the sheet is empty; a header row naming the columns is expected")
-        return []
-    names = [str(h).strip() if h is not None else "" for h in header]
-    names = [n.lower() if n.lower() in columns else n for n in names]
+    header, head_line, top = None, 1, []
+    for line, values in enumerate(it, 1):
+        top.append(values)
+        if values is not None and all(c in _names(values, columns) for c in required):
+            header, head_line = values, line
+            break
+        if line >= HEADER_SEARCH:
+            break
+    if header is None:
+        header = next((v for v in top if v and any(h is not None and str(h).strip() for h in v)), None)
+        if header is None:
+            if what == "ties":
+                raise DatasetError(f"{place}: the sheet is empty; a header row naming the columns is expected")
+            return []
+        head_line = top.index(header) + 1
+    names = _names(header, columns)
     dupes = sorted({n for n in names if n and names.count(n) > 1})
     if dupes:
-        raise DatasetError(f"{place}:1: column {dupes[0]!r} appears more than once in the header")
+        raise DatasetError(f"{place}:{head_line}: column {dupes[0]!r} appears more than once in the header")
     missing = [c for c in required if c not in names]
     if missing:
-        raise DatasetError(f"{place}:1: missing required column{'s' if len(missing) > 1 else ''} "
-                           f"{', '.join(missing)} (a {what} sheet needs {', '.join(required)})")
+        where = "row 1" if len(top) == 1 else f"rows 1-{len(top)}"
+        raise DatasetError(f"{place}:{head_line}: missing required column{'s' if len(missing) > 1 else ''} "
+                           f"{', '.join(missing)} (a {what} sheet needs {', '.join(required)}; no row "
+                           f"among {where} names them all)")
     rows = []
-    for line, values in enumerate(it, 2):
+    for line, values in enumerate(it, head_line + 1):
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         row = {"line": line}
@@ -54,6 +79,31 @@ def _rows(path, sheet, what):
                 row[name] = _text(value)
         rows.append(row)
     return rows
+
+
+def _not_a_zip(path):
+    """Raise a DatasetError saying what the file is when it is not an .xlsx (zip) container."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as ex:
+        raise DatasetError(f"{path}: cannot be read ({ex.strerror})") from None
+    if head.startswith(b"PK"):
+        return
+    if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
+        raise DatasetError(f"{path}: not a readable Excel .xlsx workbook: it is an OLE2 file, i.e. an old "
+                           "Excel .xls workbook or a password-protected (encrypted) one; open it in Excel "
+                           "or LibreOffice, remove any password and save it as .xlsx (or CSV)")
+    if not head:
+        raise DatasetError(f"{path}: not a readable Excel .xlsx workbook: the file is empty")
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and ("," in text or "\t" in text or ";" in text):
+        raise DatasetError(f"{path}: not a readable Excel .xlsx workbook: it is plain text, most likely a "
+                           f"CSV file renamed to .xlsx; read it with --data csv:{path}")
+    raise DatasetError(f"{path}: not a readable Excel .xlsx workbook (not a zip container)")
 
 
 def read_xlsx(path, progress=None):
@@ -74,6 +124,7 @@ def read_xlsx(path, progress=None):
         lacks a required column.
     """
     from openpyxl import load_workbook
+    _not_a_zip(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as ex:
