@@ -477,3 +477,133 @@ def test_networkx_reads_hostile_text_back_exactly(tmp_path, hostile_dir):
         names = dict(zip(ds.actors["id"], ds.actors["name"]))
         assert {n: d["name"] for n, d in back.nodes(data=True)} == \
             {(n if fmt == "gexf" else graphml_id(n)): name for n, name in names.items()}
+
+
+# --- Files made by other tools (and opened by a careless analyst) ---------------------------------
+
+TIE_FIELDS = ["id", "source", "target", "type", "start", "end", "directed", "weight", "confidence", "doc",
+              "quote"]
+
+
+def validate(*paths):
+    args = [a for p in paths for a in ("--data", str(p))]
+    result = CliRunner().invoke(cli, [*args, "validate"])
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_xlsx_header_below_a_title_row(tmp_path):
+    rows = [["Bilateral ties, exported 2024-05-01"], [], TIE_FIELDS,
+            ["t1", "A", "B", "trade", "2023", "", "false", "1", "confirmed", "d", "q"],
+            ["t2", "A", "C", "trade", "20x", "", "false", "1", "confirmed", "d", "q"]]
+    path = write_xlsx(tmp_path / "report.xlsx", {"Ties ": rows})  # trailing space in the sheet name
+    result = validate(path)
+    assert result.exit_code == 1
+    assert f"{path}:Ties :5: t2: start: '20x' is not a date" in result.output  # the sheet's own row
+    assert "1 row rejected; 1 ties" in result.output
+
+
+def test_xlsx_no_header_in_the_top_rows_names_the_rows_searched(tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", {"ties": [["a title"], ["x", "y"], ["t1", "A"]]})
+    result = validate(path)
+    assert result.exit_code == 1
+    assert (f"Error: {path}:ties:1: missing required columns id, source" in result.output
+            and "no row among rows 1-3 names them all" in result.output)
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("renamed.xlsx", b"id,source,target\nt1,A,B\n", "plain text, most likely a CSV file renamed to .xlsx; "
+                                                     "read it with --data csv:"),
+    ("old.xls", bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504), "an old Excel .xls workbook or a "
+                                                                   "password-protected (encrypted) one"),
+    ("locked.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504), "remove any password"),
+    ("empty.xlsx", b"", "the file is empty"),
+])
+def test_not_really_an_xlsx_says_what_it_is(tmp_path, name, content, says):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = validate(path)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"Error: {path}: not a readable Excel .xlsx workbook" in result.output and says in result.output
+
+
+@pytest.mark.parametrize("writer", ["gexf", "graphml", "node-link"])
+def test_a_graph_from_networkx_without_tie_fields_is_one_clear_error(tmp_path, writer):
+    g = nx.karate_club_graph()
+    path = tmp_path / f"karate.{'json' if writer == 'node-link' else writer}"
+    if writer == "gexf":
+        nx.write_gexf(g, path)
+    elif writer == "graphml":
+        nx.write_graphml(g, path)
+    else:
+        path.write_text(json.dumps(nx.node_link_data(g, edges="edges")), encoding="utf-8")
+    result = validate(path)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert len(result.output.strip().splitlines()) == 1, result.output  # not 78 edges x 6 fields
+    assert "no edge has" in result.output and "type, start, confidence, doc, quote" in result.output
+    assert "the edges carry" in result.output and "weight" in result.output
+
+
+def test_igraph_graphml_names_what_it_has(tmp_path):
+    ig = pytest.importorskip("igraph")
+    g = ig.Graph([(0, 1), (1, 2)], directed=True)
+    g.vs["name"] = ["USA", "CAN", "MEX"]
+    g.es["type"], g.es["weight"] = ["trade", "trade"], [1.0, 2.0]
+    path = tmp_path / "ig.graphml"
+    g.write_graphml(str(path))
+    result = validate(path)
+    assert result.exit_code == 1
+    assert f"Error: {path}: no edge has id, start, confidence, doc, quote" in result.output
+    assert "the edges carry source, target, type, weight" in result.output
+
+
+def tie_graph():
+    g = nx.DiGraph()
+    g.add_edge("USA", "CAN", id="t1", type="trade", start="2001", weight=2, confidence="confirmed",
+               doc="d", quote="q")
+    g.add_edge("São Paulo", "New York", id="t2", type="trade", start="2001", weight=1,
+               confidence="confirmed", doc="d", quote="q")
+    return g
+
+
+@pytest.mark.parametrize("key", ["edges", "links"])  # networkx 3.4+ writes 'edges'; before, 'links'
+def test_networkx_node_link_takes_the_graphs_direction(tmp_path, key):
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(nx.node_link_data(tie_graph(), edges=key)), encoding="utf-8")
+    ds = load_dataset([path])
+    assert ds.rejected == [] and sorted(ds.ties["id"]) == ["t1", "t2"]
+    assert ds.ties["directed"].tolist() == [True, True]
+    assert set(ds.ties["source"]) == {"USA", "São Paulo"}
+
+
+def test_json_lines_and_a_bare_list_of_ties(tmp_path):
+    records = [{"id": "t1", "source": "A", "target": "B", "type": "trade", "start": "2023", "directed": False,
+                "weight": 1, "confidence": "confirmed", "doc": "d", "quote": "q"},
+               {"id": "t2", "source": "A", "target": "C", "type": "trade", "start": "20x", "directed": False,
+                "weight": 1, "confidence": "confirmed", "doc": "d", "quote": "q"}]
+    lines = tmp_path / "ties.jsonl"
+    lines.write_text(json.dumps(records[0]) + "\n\n" + json.dumps(records[1]) + "\n", encoding="utf-8")
+    bare = tmp_path / "ties.json"
+    bare.write_text(json.dumps(records), encoding="utf-8")
+    result = validate(lines)
+    assert result.exit_code == 1 and f"{lines}:3: t2: start: '20x' is not a date" in result.output
+    result = validate(bare)
+    assert result.exit_code == 1 and f"{bare}:edges:2: t2: start: '20x' is not a date" in result.output
+    assert "1 row rejected; 1 ties" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml", "json"])
+def test_gzip_compressed_exchange_files(tmp_path, fmt):
+    import gzip
+    plain = tmp_path / f"ties.{fmt}"
+    result = CliRunner().invoke(cli, ["--data", str(BUNDLED), "export", "--to", fmt if fmt != "json"
+                                      else "cytoscape", "--out", str(plain)])
+    assert result.exit_code == 0, result.output
+    packed = tmp_path / f"ties.{fmt}.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    a, b = load_dataset([plain]), load_dataset([packed])
+    assert len(b.ties) == len(a.ties) > 0 and b.ties["id"].tolist() == a.ties["id"].tolist()
+    other = tmp_path / "ties.csv.gz"
+    other.write_bytes(gzip.compress(b"id\n"))
+    result = validate(other)
+    assert result.exit_code == 1 and "read only as .gexf.gz, .graphml.gz or .json.gz" in result.output
