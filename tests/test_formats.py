@@ -607,3 +607,15 @@ def test_gzip_compressed_exchange_files(tmp_path, fmt):
     other.write_bytes(gzip.compress(b"id\n"))
     result = validate(other)
     assert result.exit_code == 1 and "read only as .gexf.gz, .graphml.gz or .json.gz" in result.output
+
+
+@pytest.mark.parametrize("writer", ["gexf", "graphml"])
+def test_networkx_written_ties_keep_type_id_and_direction(tmp_path, writer):
+    # write_gexf puts an edge's 'type' in GEXF's direction slot; write_graphml puts 'id' in a <data>
+    path = tmp_path / f"g.{writer}"
+    getattr(nx, f"write_{writer}")(tie_graph(), path)
+    ds = load_dataset([path])
+    assert ds.rejected == []
+    got = ds.ties.set_index("id")[["source", "target", "type", "directed"]].to_dict("index")
+    assert got == {"t1": {"source": "USA", "target": "CAN", "type": "trade", "directed": True},
+                   "t2": {"source": "São Paulo", "target": "New York", "type": "trade", "directed": True}}

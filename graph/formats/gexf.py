@@ -23,7 +23,9 @@ def read_gexf(path, progress=None):
     Edges are ties: ``id``, ``source``, ``target`` from the edge; ``weight``
     from the edge (or an attribute); the direction from a ``directed``
     attribute, else the edge's ``type`` (or the graph's default); the tie
-    type from ``tie_type``, else the edge's ``kind`` (GEXF 1.3). Other tie
+    type from ``tie_type``, else the edge's ``kind`` (GEXF 1.3), else an edge
+    ``type`` that is not a direction (NetworkX's ``write_gexf`` puts an
+    edge's own ``type`` attribute there). Other tie
     fields come from attributes of the same title (``tie_type`` → ``type``;
     ``start_as_given``/``end_as_given`` → ``start``/``end``); a file without
     them gives ``start``/``end`` from the edge's own dates (or spells). Nodes
@@ -59,12 +61,17 @@ def read_gexf(path, progress=None):
         actors.append(row)
     edges = graph.find("edges")
     for edge in edges.findall("edge") if edges is not None else ():
-        a = edge.attrib
-        found.update(a)
+        a = dict(edge.attrib)
+        kind = a.get("kind", "").strip()
+        if a.get("type", "").strip() not in ("", "directed", "undirected", "mutual"):
+            kind = kind or a.pop("type").strip()  # NetworkX writes an edge's own 'type' here
+        found.update(k for k in a if k != "type")
         row = {"id": a.get("id", "").strip(), "source": a.get("source", "").strip(),
                "target": a.get("target", "").strip(), "line": edge.line,
-               "weight": a.get("weight", "").strip(), "type": a.get("kind", "").strip(),
+               "weight": a.get("weight", "").strip(), "type": kind,
                "directed": "true" if a.get("type", default) == "directed" else "false"}
+        if kind:
+            found.add("type")
         if not as_given:
             spells = edge.find("spells")
             spell = spells.findall("spell") if spells is not None else []

@@ -15,7 +15,8 @@ def read_graphml(path, progress=None):
     The direction is the ``directed`` attribute when there is one, else the
     edge's ``directed`` flag or the graph's ``edgedefault``. Nodes with a
     ``kind`` make the actors table (``name``, else ``label``, else the id).
-    Ids written with ``_xHHHH_`` escapes (:func:`graph.export.graphml_id`)
+    An edge without an XML ``id`` takes an ``id`` data value (NetworkX writes
+    edge attributes as data). Ids written with ``_xHHHH_`` escapes (:func:`graph.export.graphml_id`)
     are decoded. Each row's ``line`` is its element's line in the file.
 
     Raises
@@ -59,6 +60,8 @@ def read_graphml(path, progress=None):
             fld = tie_field(name)
             if fld and fld not in ("id", "source", "target"):
                 row[fld] = cell_text(value)
+            elif fld == "id" and not row["id"]:  # NetworkX writes an edge's 'id' attribute as data
+                row["id"] = cell_text(value)
         ties.append(row)
     with_kind = any(r.get("kind") for r in actors)
     return make_part(path, ties, actors if with_kind else None, found=found)
