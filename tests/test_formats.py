@@ -619,3 +619,26 @@ def test_networkx_written_ties_keep_type_id_and_direction(tmp_path, writer):
     got = ds.ties.set_index("id")[["source", "target", "type", "directed"]].to_dict("index")
     assert got == {"t1": {"source": "USA", "target": "CAN", "type": "trade", "directed": True},
                    "t2": {"source": "São Paulo", "target": "New York", "type": "trade", "directed": True}}
+
+
+def test_xlsx_formula_cells_read_their_saved_value_or_say_it_is_missing(tmp_path):
+    # openpyxl writes formulas without a computed value, as many libraries do; Excel saves one (<v>)
+    rows = [TIE_FIELDS, ["t1", "A", "B", "trade", "2023", None, "false", "=1+1", "confirmed", "d", "q"],
+            ["t2", "A", "C", "trade", "2023", None, "false", "=1+2", "confirmed", "d", "q"],
+            ["t3", "A", "D", "trade", "2023", None, "false", "1", "confirmed", "d", "q"]]
+    path = write_xlsx(tmp_path / "calc.xlsx", {"ties": rows})
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    sheet = next(n for n in members if n.startswith("xl/worksheets/sheet"))
+    assert b"<f>1+2</f><v></v>" in members[sheet]
+    members[sheet] = members[sheet].replace(b"<f>1+2</f><v></v>", b"<f>1+2</f><v>3</v>")  # as Excel saves
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    result = validate(path)
+    assert result.exit_code == 1
+    assert (f"{path}:ties:2: t1: weight: the cell holds the formula '=1+1' with no computed value"
+            in result.output)
+    assert "1 row rejected; 2 ties" in result.output
+    ds = load_dataset([path])
+    assert ds.ties.set_index("id")["weight"].to_dict() == {"t2": 3.0, "t3": 1.0}

@@ -57,7 +57,7 @@ def _rows(path, sheet, what):
         if header is None:
             if what == "ties":
                 raise DatasetError(f"{place}: the sheet is empty; a header row naming the columns is expected")
-            return []
+            return [], []
         head_line = top.index(header) + 1
     names = _names(header, columns)
     dupes = sorted({n for n in names if n and names.count(n) > 1})
@@ -69,16 +69,71 @@ def _rows(path, sheet, what):
         raise DatasetError(f"{place}:{head_line}: missing required column{'s' if len(missing) > 1 else ''} "
                            f"{', '.join(missing)} (a {what} sheet needs {', '.join(required)}; no row "
                            f"among {where} names them all)")
-    rows = []
+    rows, empty = [], {}
     for line, values in enumerate(it, head_line + 1):
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         row = {"line": line}
-        for name, value in zip(names, values):
+        for col, (name, value) in enumerate(zip(names, values)):
             if name in columns:
                 row[name] = _text(value)
+                if value is None:
+                    empty.setdefault(line, []).append((col, name))
         rows.append(row)
-    return rows
+    if empty and _has_formulas(path, sheet):
+        return _uncomputed(path, sheet, place, rows, empty)
+    return rows, []
+
+
+def _has_formulas(path, sheet):
+    """Whether the sheet's XML holds any formula (``<f>``): a cheap byte search, no parsing."""
+    member = getattr(sheet, "_worksheet_path", None)
+    if not member:
+        return True
+    try:
+        with zipfile.ZipFile(path) as z, z.open(member.lstrip("/")) as fh:
+            tail = b""
+            while chunk := fh.read(1 << 20):
+                if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                    return True
+                tail = chunk[-3:]
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return True
+    return False
+
+
+def _uncomputed(path, sheet, place, rows, empty):
+    """Reject rows whose empty cells are formulas never computed (a file saved by a non-calculating tool).
+
+    openpyxl (with ``data_only``) reads a formula's saved value; a workbook
+    written by a library, not by Excel or LibreOffice, has none, and the cell
+    would read as empty: say so instead.
+    """
+    from openpyxl import load_workbook
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = {}
+        last = max(empty)
+        for line, values in enumerate(wb[sheet.title].iter_rows(min_row=min(empty), max_row=last,
+                                                                values_only=True), min(empty)):
+            for col, name in empty.get(line, ()):
+                value = values[col] if values is not None and col < len(values) else None
+                if isinstance(value, str) and value.startswith("="):
+                    formulas.setdefault(line, (name, value))
+    finally:
+        wb.close()
+    kept, rejected = [], []
+    for row in rows:
+        hit = formulas.get(row["line"])
+        if hit is None:
+            kept.append(row)
+            continue
+        text = hit[1] if len(hit[1]) <= 40 else hit[1][:39] + "…"
+        rejected.append({"file": place, "line": row["line"], "id": row.get("id", ""), "field": hit[0],
+                         "reason": f"the cell holds the formula {text!r} with no computed value (the file "
+                                   "was saved by a program that does not calculate); open it in Excel or "
+                                   "LibreOffice and save it again"})
+    return kept, rejected
 
 
 def _not_a_zip(path):
@@ -141,10 +196,16 @@ def read_xlsx(path, progress=None):
         else:
             raise DatasetError(f"{path}: no sheet named 'ties' (sheets: "
                                f"{', '.join(ws.title for ws in wb.worksheets)})")
-        ties = _rows(path, ties_sheet, "ties")
-        actors = _rows(path, sheets["actors"], "actors") if "actors" in sheets else None
-        documents = _rows(path, sheets["documents"], "documents") if "documents" in sheets else None
+        ties, rejected = _rows(path, ties_sheet, "ties")
+        actors, documents = None, None
+        if "actors" in sheets:
+            actors, more = _rows(path, sheets["actors"], "actors")
+            rejected += more
+        if "documents" in sheets:
+            documents, more = _rows(path, sheets["documents"], "documents")
+            rejected += more
         return make_part(f"{path}:{ties_sheet.title}", ties, actors, documents,
+                         rejected=rejected,
                          actors_place=f"{path}:{sheets['actors'].title}" if actors is not None else None,
                          documents_place=f"{path}:{sheets['documents'].title}" if documents is not None
                          else None)
