@@ -642,3 +642,25 @@ def test_xlsx_formula_cells_read_their_saved_value_or_say_it_is_missing(tmp_path
     assert "1 row rejected; 2 ties" in result.output
     ds = load_dataset([path])
     assert ds.ties.set_index("id")["weight"].to_dict() == {"t2": 3.0, "t3": 1.0}
+
+
+def test_xlsx_merged_cells_reject_the_rows_that_only_look_filled(tmp_path):
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "ties"
+    ws.append(TIE_FIELDS)
+    for i, target in enumerate(["B", "C", "D"], 1):
+        ws.append([f"t{i}", "A" if i == 1 else None, target, "trade", "2023", None, "false", "1", "confirmed",
+                   "d", "q"])
+    ws.merge_cells("B2:B3")  # looks like source A on t1 and t2; t3's source is simply empty
+    ws.column_dimensions["F"].hidden = True  # hidden columns and rows are still read
+    ws.row_dimensions[2].hidden = True
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    result = validate(path)
+    assert result.exit_code == 1
+    assert (f"{path}:ties:3: t2: source: the cell is inside merged cells B2:B3, whose value is stored only "
+            "in B2; unmerge the cells and fill in each row") in result.output
+    assert f"{path}:ties:4: t3: source: is empty; a value is required" in result.output
+    assert "2 rows rejected; 1 ties" in result.output

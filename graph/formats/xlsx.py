@@ -1,6 +1,7 @@
 """Read an Excel workbook (sheets ``ties``, ``actors``, ``documents``) as tie data."""
 
 import datetime
+import re
 import zipfile
 
 from ..errors import DatasetError
@@ -80,26 +81,66 @@ def _rows(path, sheet, what):
                 if value is None:
                     empty.setdefault(line, []).append((col, name))
         rows.append(row)
-    if empty and _has_formulas(path, sheet):
-        return _uncomputed(path, sheet, place, rows, empty)
-    return rows, []
+    if not empty:
+        return rows, []
+    formulas, merges = _sheet_facts(path, sheet)
+    rejected = []
+    if merges:
+        rows, rejected = _merged(place, rows, empty, merges)
+    if formulas:
+        rows, more = _uncomputed(path, sheet, place, rows, empty)
+        rejected += more
+    return rows, rejected
 
 
-def _has_formulas(path, sheet):
-    """Whether the sheet's XML holds any formula (``<f>``): a cheap byte search, no parsing."""
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _sheet_facts(path, sheet):
+    """``(has formulas, merged ranges)`` of a sheet, from a byte search of its XML (no parsing).
+
+    A merged range is ``(min_col, min_row, max_col, max_row)``, columns counted from 0.
+    """
+    from openpyxl.utils import column_index_from_string
     member = getattr(sheet, "_worksheet_path", None)
     if not member:
-        return True
+        return True, []
     try:
-        with zipfile.ZipFile(path) as z, z.open(member.lstrip("/")) as fh:
-            tail = b""
-            while chunk := fh.read(1 << 20):
-                if b"<f>" in tail + chunk or b"<f " in tail + chunk:
-                    return True
-                tail = chunk[-3:]
+        with zipfile.ZipFile(path) as z:
+            xml = z.read(member.lstrip("/"))
     except (KeyError, OSError, zipfile.BadZipFile):
-        return True
-    return False
+        return True, []
+    merges = [(column_index_from_string(a.decode()) - 1, int(r1), column_index_from_string(b.decode()) - 1,
+               int(r2)) for a, r1, b, r2 in _MERGE.findall(xml)]
+    return b"<f>" in xml or b"<f " in xml, merges
+
+
+def _merged(place, rows, empty, merges):
+    """Reject rows with an empty cell that is inside merged cells (only the top-left cell holds the value).
+
+    Excel shows a merged value across every row of the range, but the file
+    stores it once; tiegraph does not guess that the other rows share it.
+    """
+    from openpyxl.utils import get_column_letter
+    bad = {}
+    for line, cells in empty.items():
+        for col, name in cells:
+            for c1, r1, c2, r2 in merges:
+                if c1 <= col <= c2 and r1 <= line <= r2 and (line, col) != (r1, c1):
+                    bad.setdefault(line, (name, f"{get_column_letter(c1 + 1)}{r1}:{get_column_letter(c2 + 1)}{r2}",
+                                          f"{get_column_letter(c1 + 1)}{r1}"))
+    if not bad:
+        return rows, []
+    kept, rejected = [], []
+    for row in rows:
+        hit = bad.get(row["line"])
+        if hit is None:
+            kept.append(row)
+            continue
+        rejected.append({"file": place, "line": row["line"], "id": row.get("id", ""), "field": hit[0],
+                         "reason": f"the cell is inside merged cells {hit[1]}, whose value is stored only in "
+                                   f"{hit[2]}; unmerge the cells and fill in each row"})
+    return kept, rejected
 
 
 def _uncomputed(path, sheet, place, rows, empty):
