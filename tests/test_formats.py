@@ -664,3 +664,37 @@ def test_xlsx_merged_cells_reject_the_rows_that_only_look_filled(tmp_path):
             "in B2; unmerge the cells and fill in each row") in result.output
     assert f"{path}:ties:4: t3: source: is empty; a value is required" in result.output
     assert "2 rows rejected; 1 ties" in result.output
+
+
+GEXF_DYNAMIC = """<?xml version="1.0" encoding="UTF-8"?>
+<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">
+<graph mode="dynamic" defaultedgetype="undirected" timeformat="date">
+<attributes class="edge" mode="dynamic">
+  <attribute id="0" title="tie_type" type="string"/><attribute id="1" title="start_as_given" type="string"/>
+  <attribute id="2" title="confidence" type="string"/><attribute id="3" title="doc" type="string"/>
+  <attribute id="4" title="quote" type="string"/>
+</attributes>
+<nodes><node id="USA" label="USA"/><node id="CAN" label="CAN"/></nodes>
+<edges>
+<edge id="e1" source="USA" target="CAN" weight="1"><attvalues>
+  <attvalue for="0" value="trade" start="2001-01-01" end="2002-01-01"/>
+  <attvalue for="0" value="trade" start="2002-01-01"/>
+  <attvalue for="1" value="2001"/><attvalue for="2" value="confirmed"/><attvalue for="3" value="d"/>
+  <attvalue for="4" value="q"/></attvalues></edge>
+<edge id="e2" source="USA" target="CAN" weight="1"><attvalues>
+  <attvalue for="0" value="trade" start="2001-01-01" end="2002-01-01"/>
+  <attvalue for="0" value="sanctions" start="2002-01-01"/>
+  <attvalue for="1" value="2001"/><attvalue for="2" value="confirmed"/><attvalue for="3" value="d"/>
+  <attvalue for="4" value="q"/></attvalues></edge>
+</edges></graph></gexf>
+"""
+
+
+def test_gexf_dynamic_attribute_that_changes_is_rejected_not_last_value_wins(tmp_path):
+    path = tmp_path / "dynamic.gexf"
+    path.write_text(GEXF_DYNAMIC, encoding="utf-8")
+    result = validate(path)
+    assert result.exit_code == 1
+    assert (f"{path}:16: e2: type: the dynamic attribute 'tie_type' changes over time ('trade' from "
+            "2001-01-01, 'sanctions' from 2002-01-01)") in result.output
+    assert "1 row rejected; 1 ties" in result.output  # e1: the same value throughout is one value

@@ -6,14 +6,22 @@ from . import actor_field, cell_text, make_part, parse_xml, tie_field
 __all__ = ["read_gexf"]
 
 
-def _values(element, titles):
-    """``{title: value}`` of an element's ``attvalues`` (unknown ``for`` ids are skipped)."""
-    out = {}
+def _values(element, titles, changing=None):
+    """``{title: value}`` of an element's ``attvalues`` (unknown ``for`` ids are skipped).
+
+    A dynamic attribute with different values over time is put in
+    ``changing`` as ``{title: [(value, start), ...]}``.
+    """
+    out, seen = {}, {}
     holder = element.find("attvalues")
     for av in holder.findall("attvalue") if holder is not None else ():
         key = av.attrib.get("for", av.attrib.get("id"))
         if key in titles:
-            out[titles[key]] = av.attrib.get("value", "")
+            value = av.attrib.get("value", "")
+            out[titles[key]] = value
+            seen.setdefault(titles[key], []).append((value, av.attrib.get("start", av.attrib.get("from", ""))))
+    if changing is not None:
+        changing.update({t: v for t, v in seen.items() if len({x for x, _ in v}) > 1})
     return out
 
 
@@ -49,7 +57,7 @@ def read_gexf(path, progress=None):
     as_given = any(tie_field(t) in ("start", "end") and t.lower() != tie_field(t)
                    for t in titles["edge"].values())
     default = graph.attrib.get("defaultedgetype", "undirected")
-    ties, actors, found = [], [], set()
+    ties, actors, found, rejected = [], [], set(), []
     nodes = graph.find("nodes")
     for node in nodes.findall("node") if nodes is not None else ():
         row = {"id": node.attrib.get("id", "").strip(), "line": node.line,
@@ -77,11 +85,19 @@ def read_gexf(path, progress=None):
             spell = spells.findall("spell") if spells is not None else []
             row["start"] = (a.get("start") or (spell[0].attrib.get("start", "") if spell else "")).strip()
             row["end"] = (a.get("end") or (spell[-1].attrib.get("end", "") if spell else "")).strip()
-        for title, value in _values(edge, titles["edge"]).items():
+        changing = {}
+        for title, value in _values(edge, titles["edge"], changing).items():
             found.add(title)
             fld = tie_field(title)
             if fld and fld not in ("id", "source", "target") and (fld != "weight" or not row["weight"]):
                 row[fld] = cell_text(value)
+        moving = [t for t in changing if tie_field(t) and tie_field(t) not in ("id", "source", "target")]
+        if moving:
+            over = ", ".join(f"{v!r}" + (f" from {when}" if when else "") for v, when in changing[moving[0]])
+            rejected.append({"file": str(path), "line": edge.line, "id": row["id"], "field": tie_field(moving[0]),
+                             "reason": f"the dynamic attribute {moving[0]!r} changes over time ({over}); a tie "
+                                       "has one value: split the edge into one tie per period"})
+            continue
         ties.append(row)
     with_kind = any(r.get("kind") for r in actors)
-    return make_part(path, ties, actors if with_kind else None, found=found)
+    return make_part(path, ties, actors if with_kind else None, found=found, rejected=rejected)
