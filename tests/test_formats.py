@@ -698,3 +698,23 @@ def test_gexf_dynamic_attribute_that_changes_is_rejected_not_last_value_wins(tmp
     assert (f"{path}:16: e2: type: the dynamic attribute 'tie_type' changes over time ('trade' from "
             "2001-01-01, 'sanctions' from 2002-01-01)") in result.output
     assert "1 row rejected; 1 ties" in result.output  # e1: the same value throughout is one value
+
+
+def test_cytoscape_desktop_export_joins_ties_by_node_name_not_suid(tmp_path):
+    # the shape Cytoscape 3.x writes (File > Export > Network to File > .cyjs): ids are SUIDs
+    tie = {"tie_type": "trade", "start": "2023", "weight": 1.0, "directed": False, "confidence": "confirmed",
+           "doc": "d", "quote": "q", "shared_interaction": "interacts with", "interaction": "interacts with",
+           "selected": False}
+    doc = {"format_version": "1.0", "generated_by": "cytoscape-3.10.2", "target_cytoscapejs_version": "~2.1",
+           "data": {"name": "ties", "SUID": 52, "selected": True},
+           "elements": {"nodes": [{"data": {"id": "104", "shared_name": "USA", "name": "USA", "SUID": 104,
+                                            "selected": False}, "position": {"x": 0, "y": 0}},
+                                  {"data": {"id": "105", "shared_name": "CAN", "name": "CAN", "SUID": 105,
+                                            "selected": False}, "position": {"x": 1, "y": 0}}],
+                        "edges": [{"data": {"id": "t1", "source": "104", "target": "105", "SUID": 106,
+                                            "shared_name": "USA (interacts with) CAN", **tie}}]}}
+    path = tmp_path / "session.cyjs"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    ds = load_dataset([path])
+    assert ds.rejected == []
+    assert ds.ties[["id", "source", "target", "type"]].values.tolist() == [["t1", "USA", "CAN", "trade"]]

@@ -58,6 +58,7 @@ def read_json(path, progress=None):
             edges = [e.get("data", {}) if isinstance(e, dict) else {} for e in elements.get("edges") or []]
         else:
             raise DatasetError(f"{path}: 'elements' must be an object or a list (Cytoscape.js JSON)")
+        nodes, edges = _desktop_names(nodes, edges)
     elif isinstance(doc, dict) and "nodes" in doc and ("edges" in doc or "links" in doc):
         nodes = [n if isinstance(n, dict) else {} for n in doc.get("nodes") or []]
         edges = [e if isinstance(e, dict) else {} for e in doc.get("edges", doc.get("links")) or []]
@@ -87,6 +88,24 @@ def read_json(path, progress=None):
     label = path if lines else f"{path}:edges"
     return make_part(label, ties, actors if with_kind else None, actors_place=f"{path}:nodes", found=found,
                      element="record" if lines else "edge")
+
+
+def _desktop_names(nodes, edges):
+    """Cytoscape desktop's export: node ids are SUIDs (``"104"``), the node's name is its ``name``.
+
+    Edges then point at SUIDs; they are mapped to the nodes' names (what
+    Cytoscape shows), so that ties join actors by name, not by a session number.
+    """
+    if not nodes or not all(isinstance(n, dict) and "SUID" in n for n in nodes):
+        return nodes, edges
+    names = {cell_text(n.get("id")): cell_text(n.get("name") or n.get("shared_name")) for n in nodes}
+    if not all(names.values()):
+        return nodes, edges
+
+    def name(v):
+        return names.get(cell_text(v), v)
+    edges = [{**e, "source": name(e.get("source")), "target": name(e.get("target"))} for e in edges]
+    return [{**n, "id": names[cell_text(n.get("id"))]} for n in nodes], edges
 
 
 def _json_lines(path, text):
