@@ -718,3 +718,35 @@ def test_cytoscape_desktop_export_joins_ties_by_node_name_not_suid(tmp_path):
     ds = load_dataset([path])
     assert ds.rejected == []
     assert ds.ties[["id", "source", "target", "type"]].values.tolist() == [["t1", "USA", "CAN", "trade"]]
+
+
+GRAPHML_NESTED = """<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="d0" for="edge" attr.name="tie_type" attr.type="string"/>
+  <key id="d1" for="edge" attr.name="start" attr.type="string"/>
+  <key id="d2" for="edge" attr.name="weight" attr.type="double"/>
+  <key id="d3" for="edge" attr.name="confidence" attr.type="string"/>
+  <key id="d4" for="edge" attr.name="doc" attr.type="string"/>
+  <key id="d5" for="edge" attr.name="quote" attr.type="string"/>
+  <graph id="G" edgedefault="undirected">
+    <node id="NATO">
+      <graph id="NATO:" edgedefault="undirected">
+        <node id="USA"/><node id="CAN"/>
+        <edge id="t2" source="USA" target="CAN"><data key="d0">trade</data><data key="d1">2001</data>
+          <data key="d2">1</data><data key="d3">confirmed</data><data key="d4">d</data><data key="d5">q</data></edge>
+      </graph>
+    </node>
+    <node id="MEX"/>
+    <edge id="t1" source="USA" target="MEX"><data key="d0">trade</data><data key="d1">2001</data>
+      <data key="d2">1</data><data key="d3">confirmed</data><data key="d4">d</data><data key="d5">q</data></edge>
+  </graph>
+</graphml>
+"""
+
+
+def test_graphml_edges_inside_a_group_node_are_read(tmp_path):
+    path = tmp_path / "yed.graphml"  # yEd writes a group as a node holding a nested <graph>
+    path.write_text(GRAPHML_NESTED, encoding="utf-8")
+    result = validate(path)
+    assert result.exit_code == 0, result.output
+    assert "OK: 2 ties" in result.output

@@ -7,6 +7,19 @@ from . import actor_field, cell_text, make_part, parse_xml, tie_field
 __all__ = ["read_graphml"]
 
 
+def _all(graph, tag):
+    """Every ``tag`` element of ``graph`` and of the graphs nested in its nodes (yEd groups), in file order."""
+    out, todo = [], [graph]
+    while todo:
+        g = todo.pop()
+        for child in g.children:
+            if child.tag == tag:
+                out.append(child)
+            if child.tag == "node":
+                todo.extend(child.findall("graph"))
+    return sorted(out, key=lambda el: el.line)
+
+
 def read_graphml(path, progress=None):
     """Read ``path`` into a :class:`~graph.dataset.Part` of string tables.
 
@@ -17,7 +30,8 @@ def read_graphml(path, progress=None):
     ``kind`` make the actors table (``name``, else ``label``, else the id).
     An edge without an XML ``id`` takes an ``id`` data value (NetworkX writes
     edge attributes as data). Ids written with ``_xHHHH_`` escapes (:func:`graph.export.graphml_id`)
-    are decoded. Each row's ``line`` is its element's line in the file.
+    are decoded. Nodes and edges inside nested graphs (yEd groups) are read
+    too. Each row's ``line`` is its element's line in the file.
 
     Raises
     ------
@@ -38,7 +52,7 @@ def read_graphml(path, progress=None):
                 if d.attrib.get("key") in names}
 
     ties, actors, found = [], [], set()
-    for node in graph.findall("node"):
+    for node in _all(graph, "node"):
         row = {"id": from_graphml_id(node.attrib.get("id", "").strip()), "line": node.line}
         vals = values(node)
         for name, value in vals.items():
@@ -47,7 +61,7 @@ def read_graphml(path, progress=None):
                 row[fld] = cell_text(value)
         row.setdefault("name", cell_text(vals.get("label", "")))
         actors.append(row)
-    for edge in graph.findall("edge"):
+    for edge in _all(graph, "edge"):
         a = edge.attrib
         found.update(a)
         flag = a.get("directed", "true" if default == "directed" else "false").strip()
