@@ -30,6 +30,10 @@ __all__ = ["Source", "SUFFIXES", "FORMATS", "IMPORT_KINDS", "check_regular_file"
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx",
             ".gexf": "gexf", ".graphml": "graphml", ".json": "json", ".cyjs": "json", ".jsonl": "json",
             ".ndjson": "json"}
+#: Spreadsheet files an analyst may pass that no reader takes (named, not read as a "binary CSV").
+UNREAD = {".ods": "an OpenDocument spreadsheet (.ods)", ".xlsb": "an Excel binary workbook (.xlsb)",
+          ".numbers": "an Apple Numbers file"}
+
 #: Formats whose reader also takes the file gzip-compressed (``ties.gexf.gz``).
 GZIP_FORMATS = ("gexf", "graphml", "json")
 
@@ -136,6 +140,9 @@ def resolve_source(spec):
     if not path.exists():
         raise DatasetError(f"{path}: no such file or directory")
     _regular(path)
+    if path.suffix.lower() in UNREAD:
+        raise DatasetError(f"{path}: {UNREAD[path.suffix.lower()]} is not read; save it as .xlsx or CSV "
+                           "and pass that")
     reader = SUFFIXES.get(path.suffix.lower(), "csv")
     if path.suffix.lower() == ".gz":
         inner = SUFFIXES.get(Path(path.stem).suffix.lower())

@@ -750,3 +750,16 @@ def test_graphml_edges_inside_a_group_node_are_read(tmp_path):
     result = validate(path)
     assert result.exit_code == 0, result.output
     assert "OK: 2 ties" in result.output
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("sheet.ods", b"PK\x03\x04", "an OpenDocument spreadsheet (.ods) is not read; save it as .xlsx or CSV"),
+    ("book.xlsb", b"PK\x03\x04", "an Excel binary workbook (.xlsb) is not read"),
+    ("meta.json", b'{"data": {"name": "g"}}', "nor a list of ties; found an object with keys 'data'"),
+])
+def test_other_files_an_analyst_might_pass_are_named(tmp_path, name, content, says):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = validate(path)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"Error: {path}: " in result.output and says in result.output

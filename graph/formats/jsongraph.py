@@ -59,13 +59,15 @@ def read_json(path, progress=None):
         else:
             raise DatasetError(f"{path}: 'elements' must be an object or a list (Cytoscape.js JSON)")
         nodes, edges = _desktop_names(nodes, edges)
-    elif isinstance(doc, dict) and "nodes" in doc and ("edges" in doc or "links" in doc):
+    elif isinstance(doc, dict) and ("edges" in doc or "links" in doc):
         nodes = [n if isinstance(n, dict) else {} for n in doc.get("nodes") or []]
         edges = [e if isinstance(e, dict) else {} for e in doc.get("edges", doc.get("links")) or []]
         edges = [{**e, "id": e["key"]} if "id" not in e and "key" in e else e for e in edges]
     else:
+        found = f"an object with keys {', '.join(map(repr, list(doc)[:8]))}" if isinstance(doc, dict) \
+            else f"a JSON {type(doc).__name__}"
         raise DatasetError(f"{path}: neither Cytoscape.js JSON ('elements') nor node-link JSON "
-                           "('nodes' and 'edges' or 'links')")
+                           f"('nodes' and 'edges' or 'links') nor a list of ties; found {found}")
     if isinstance(default, bool):  # node-link's (and networkx cytoscape_data's) graph-level flag
         edges = [{"directed": default, **e} for e in edges]
     ties, actors, found = [], [], set()
