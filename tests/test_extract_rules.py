@@ -659,3 +659,33 @@ def test_a_second_verb_after_and_is_the_clause_subjects(ex):
     assert {(x.source, x.target) for x in found(ex, text) if x.trigger == "condemned"} == {("JPN", "CHN")}
     text = "In 2023, Japan criticised Russia and condemned China."
     assert {(x.source, x.target) for x in found(ex, text)} == {("JPN", "RUS"), ("JPN", "CHN")}
+
+
+@pytest.mark.parametrize("row", [r for r in rows("actors.csv") if r["form_kind"] == "institution"],
+                         ids=lambda r: r["form"])
+def test_an_institution_acts_and_speaks_for_its_state(ex, row):
+    # a party that speaks through its agency puts its act on record (data/README.md's scale)
+    c = found(ex, f"The {row['form']} said {row['name']} had imposed sanctions on Peru in 2020.")
+    assert [(x.source, x.target, x.type, x.confidence) for x in c] == [
+        (row["id"], "PER", "sanctions", "confirmed")]
+    c = found(ex, f"The {row['form']} condemned Peru in 2020.")
+    assert [(x.source, x.target, x.type) for x in c] == [(row["id"], "PER", "diplomatic")]
+
+
+def test_a_ministry_named_with_its_state_speaks_for_it(ex):
+    c = found(ex, "North Korea's Foreign Ministry said North Korea sent shells to Russia in 2023.")
+    assert [(x.source, x.target, x.confidence) for x in c] == [("PRK", "RUS", "confirmed")]
+    c = found(ex, "The Foreign Ministry in Moscow said Russia and China held joint drills in 2023.")
+    assert [(x.type, x.confidence) for x in c] == [("military_exercise", "confirmed")]
+    # a third state's ministry reports the act: not on record for the parties
+    c = found(ex, "South Korea's Defence Ministry said North Korea sent shells to Russia in 2023.")
+    assert [(x.source, x.target, x.confidence) for x in c] == [("PRK", "RUS", "reported")]
+
+
+def test_a_trailing_speaker_is_no_party_listed_with_the_last_one(ex):
+    c = found(ex, "Chinese firms supplied drone engines to Russia, the Treasury Department said in 2024.")
+    assert {(x.source, x.target) for x in c} == {("CHN", "RUS")}
+    c = found(ex, "North Korea sent shells to Russia, Seoul's defence ministry said in 2023.")
+    assert [(x.source, x.target, x.confidence) for x in c] == [("PRK", "RUS", "reported")]
+    c = found(ex, "North Korea sent shells to Russia, Iran and Syria in 2023.")  # a real list
+    assert {x.target for x in c} == {"RUS", "IRN", "SYR"}

@@ -534,6 +534,11 @@ class Extractor:
             lo, hi = (last.end, sp.start) if step > 0 else (sp.end, last.start)
             if hi - lo > 4 or not _joined(doc[lo:hi]):
                 break
+            if step > 0 and not any(t.lower_ in ("and", "or", "&") for t in doc[lo:hi]) and any(
+                    doc[k].lower_ in _REPORTING for k in range(sp.end, min(len(doc), sp.end + 4))
+                    if not any(t.is_punct for t in doc[sp.end:k])):
+                break  # "… to Russia, the Treasury Department said": the speaker of the
+                # sentence, not a party listed with the one before it
             group.append(sp)
         if not group:
             return [], ""

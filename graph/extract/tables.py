@@ -31,7 +31,7 @@ TABLE_FILES = {
 SECTION_KINDS = ("summary",)
 UNIT_REF = {"USD": 1e9, "Mt": 1000 / 566, "bcm": 4.0, "rounds": 500000.0}
 ROLES = ("trigger", "verb", "object")
-FORM_KINDS = ("name", "alias", "demonym", "capital", "leader")
+FORM_KINDS = ("name", "alias", "demonym", "capital", "leader", "institution")
 NEGATION_KINDS = ("negation", "refusal", "unnamed", "recommendation", "continuation")
 MONTHS = {m: i for i, m in enumerate(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September",
