@@ -689,3 +689,27 @@ def test_a_trailing_speaker_is_no_party_listed_with_the_last_one(ex):
     assert [(x.source, x.target, x.confidence) for x in c] == [("PRK", "RUS", "reported")]
     c = found(ex, "North Korea sent shells to Russia, Iran and Syria in 2023.")  # a real list
     assert {x.target for x in c} == {"RUS", "IRN", "SYR"}
+
+
+@pytest.mark.parametrize("row", rows("leads.csv"), ids=lambda r: f"{r['kind']}:{r['example'][:20]}")
+def test_a_lead_is_no_part_of_the_quote(ex, row):
+    c = found(ex, row["example"])
+    assert [(x.source, x.target, x.quote) for x in c] == [
+        ("CHL", "PER", "Chile supplied rifles to Peru in 2019.")]
+    assert row["example"][c[0].quote_at:].startswith(c[0].quote)
+
+
+def test_a_dateline_neither_dates_nor_grades_the_tie(ex):
+    # the dateline's date is the article's; "May" there is the month, not the modal
+    c = found(ex, "NEW YORK, 14 May (UN Press) – Chile supplied rifles to Peru.", "2024-05-14")
+    assert [(x.quote, x.start, x.confidence) for x in c] == [
+        ("Chile supplied rifles to Peru.", "2024-05", "confirmed")]
+    c = found(ex, "Chile supplied rifles to Peru in May 2019.")
+    assert [x.confidence for x in c] == ["confirmed"]
+    c = found(ex, "Chile may supply rifles to Peru.")
+    assert [x.confidence for x in c] == ["speculated"]
+
+
+def test_a_capitalised_word_before_a_dash_is_no_dateline(ex):
+    c = found(ex, "NATO – the alliance of thirty states – met Russia in 2019.")
+    assert c and all(x.quote.startswith("NATO") for x in c)

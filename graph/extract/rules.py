@@ -252,7 +252,7 @@ class Extractor:
                     for c in self._sentence(sent, in_s, t_s, c_s, offset, article_date, para_date):
                         c.section = section
                         out.append(c)
-                own = self._date_in(sent.text, article_date, None)
+                own = self._date_in(sent.text[self._lead_end(sent.text):], article_date, None)
                 if own:
                     para_date = own
         return out
@@ -712,6 +712,8 @@ class Extractor:
         lead = _LEAD.match(quote)  # a closing quote mark or a footnote marker left by the splitter
         if lead and lead.end() < len(quote):
             quote, qstart = quote[lead.end():], qstart + lead.end()
+        cut = self._lead_end(quote)  # "SEOUL, March 12 (Reuters) – ", "SPOKESPERSON: "
+        quote, qstart = quote[cut:], qstart + cut
         cue_text = doc[a:b].text + (f" + {obj[0]['cue']} ({doc[obj[1]:obj[2]].text})" if obj else "")
         gap = max(abs(p.start - a) for pr in pairs for p in pr)
         score = round(max(0.1, (0.9 if r["role"] == "trigger" else 0.85) - 0.025 * max(0, gap - 2)), 2)
@@ -732,6 +734,16 @@ class Extractor:
                                  quote, qstart, doc[a:b].text, rule, score, note, round(w, 2), tag,
                                  value, unit))
         return out
+
+    def _lead_end(self, text):
+        """Where the sentence proper starts after a wire dateline ("SEOUL, March 12 (Reuters) –
+        ") or a transcript's speaker label ("SPOKESPERSON: "), leads.csv: 0 when there is none."""
+        cut = 0
+        for row in self.tables.leads:
+            lead = row["regex"].match(text, cut)
+            if lead and lead.end() < len(text):
+                cut = lead.end()
+        return cut
 
     def _quantity(self, quote, typ):
         """The first amount in the quote a quantities.csv row reads for this type: (value, unit)."""
@@ -776,6 +788,9 @@ class Extractor:
         for (kind, grade, cue), ca, cb in cues:
             if kind != "grade" or not (lo <= ca < end_tok):
                 continue
+            if doc[ca].text == "May" and (not doc[ca].is_sent_start or any(
+                    t.like_num for t in doc[max(0, ca - 1):ca + 2])):
+                continue  # "on 14 May", "in May": the month, not the modal "may"
             if (grade == "reported" and ca > 0 and doc[ca - 1].lower_ == "that" and cb < len(doc)
                     and doc[cb].text == ","):
                 continue  # "That said, …": a turn of phrase, nobody reports anything
@@ -856,8 +871,9 @@ class Extractor:
         return None
 
     def _date(self, sent, a, article_date, para_date):
-        anchor = sent.doc[a].idx - sent.start_char
-        own = self._date_in(sent.text, article_date, anchor)
+        cut = self._lead_end(sent.text)  # a dateline's date is the article's, not the tie's
+        anchor = sent.doc[a].idx - sent.start_char - cut
+        own = self._date_in(sent.text[cut:], article_date, anchor)
         if own:
             start, end, note = own
             if end and end <= start:

@@ -27,7 +27,9 @@ TABLE_FILES = {
     "quantities.csv": ("unit", "pattern", "types", "example"),
     "sections.csv": ("heading", "kind", "example"),
     "places.csv": ("form", "example"),
+    "leads.csv": ("kind", "pattern", "example"),
 }
+LEAD_KINDS = ("dateline", "speaker")
 SECTION_KINDS = ("summary",)
 UNIT_REF = {"USD": 1e9, "Mt": 1000 / 566, "bcm": 4.0, "rounds": 500000.0}
 ROLES = ("trigger", "verb", "object")
@@ -53,6 +55,7 @@ class Tables:
     quantities: list = field(default_factory=list)
     sections: list = field(default_factory=list)
     places: list = field(default_factory=list)
+    leads: list = field(default_factory=list)
 
     def date_patterns(self):
         """``[(name, compiled regex)]`` in table order; ``MONTH`` in a pattern is any month name."""
@@ -169,6 +172,14 @@ def load_tables(directory=None):
             raise _bad(p, r, "heading", "is empty")
         if r["kind"] not in SECTION_KINDS:
             raise _bad(p, r, "kind", f"{r['kind']!r} is not one of {', '.join(SECTION_KINDS)}")
+    p = directory / "leads.csv"
+    for r in t.leads:
+        if r["kind"] not in LEAD_KINDS:
+            raise _bad(p, r, "kind", f"{r['kind']!r} is not one of {', '.join(LEAD_KINDS)}")
+        try:
+            r["regex"] = re.compile(r["pattern"])
+        except re.error as ex:
+            raise _bad(p, r, "pattern", f"not a regular expression ({ex})") from None
     p = directory / "dates.csv"
     for r in t.dates:
         try:
