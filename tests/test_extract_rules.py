@@ -713,3 +713,25 @@ def test_a_dateline_neither_dates_nor_grades_the_tie(ex):
 def test_a_capitalised_word_before_a_dash_is_no_dateline(ex):
     c = found(ex, "NATO – the alliance of thirty states – met Russia in 2019.")
     assert c and all(x.quote.startswith("NATO") for x in c)
+
+
+@pytest.mark.parametrize("text,pair", [
+    ("In 2019, Chile hosted Peru in Santiago.", ("PER", "CHL")),
+    ("In 2019, the president of Chile received a delegation from Peru.", ("PER", "CHL")),
+    ("In 2019, Chile welcomed the Peruvian foreign minister to Santiago.", ("PER", "CHL")),
+    ("In 2019, Kim received a Russian delegation led by Sergei Lavrov.", ("RUS", "PRK")),
+    ("In 2019, Peru was received by Chile in Santiago.", ("PER", "CHL")),
+    ("In 2019, Peru received rifles from Chile.", ("CHL", "PER")),
+    ("In 2019, Peru received Chilean missile technology.", ("CHL", "PER")),
+])
+def test_an_inverse_cue_goes_from_the_party_after_it_to_its_subject(ex, text, pair):
+    # "directed" = "inverse" in triggers.csv: a host receives its visitor, a buyer its goods
+    assert [(c.source, c.target) for c in found(ex, text)] == [pair]
+
+
+@pytest.mark.parametrize("text", [
+    "In 2019, Poland hosted U.S. troops near Warsaw.",  # forces, not a visitor
+    "In 2019, Chile and Peru welcomed the expansion of trade between Chile and Peru.",
+])
+def test_a_host_cue_needs_its_visitor_next_to_it(ex, text):
+    assert not [c for c in found(ex, text) if c.type == "diplomatic"]

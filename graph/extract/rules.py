@@ -575,7 +575,7 @@ class Extractor:
         right, prep = self._group(doc, actors, b, +1, (lo, hi))
         carried = False
         if (not left and right and lo == s0 and self._carry and prep not in _SOURCE_PREPS
-                and (r["directed"] == "true" or typ in ALWAYS_DIRECTED)
+                and (r["directed"] in ("true", "inverse") or typ in ALWAYS_DIRECTED)
                 and not any(s0 <= sp.start < a for sp in actors)
                 and not self._group(doc, actors, right[-1].end, +1, (lo, hi))[0]
                 and not any(t.lower_ in ("its", "their", "his", "her") for t in doc[max(s0, a - 3):a])):
@@ -585,6 +585,12 @@ class Extractor:
             left = [Span(doc, a, a, label=lab) for lab in self._carry
                     if lab not in {x.label_ for x in right}]
             carried = bool(left)
+        if r["directed"] == "inverse" and typ == "diplomatic" and right and (
+                right[0].start - b > _NEAR or right[-1].end < len(doc)
+                and doc[right[-1].end].lower_ in _FORCES - {"government", "governments"}):
+            right = []  # the visitor stands next to the host's verb ("hosted Kim", "received a
+            # delegation from Peru"); not "welcomed the expansion of trade between Japan and …",
+            # nor forces ("Poland hosts U.S. troops": no diplomatic tie)
         right2, prep2 = [], ""
         if right:
             right2, prep2 = self._group(doc, actors, right[-1].end, +1, (lo, hi))
@@ -610,7 +616,7 @@ class Extractor:
                 # asks to go on with one: "should continue", "must maintain")
         refusal = next(((cue, ca) for (kind, _, cue), ca, cb in cues if kind == "refusal"
                         and lo <= ca < hi), None)
-        directed = r["directed"] == "true" or typ in ALWAYS_DIRECTED
+        directed = r["directed"] in ("true", "inverse") or typ in ALWAYS_DIRECTED
         polarity = r["polarity"]
         passive = (a > s0 and doc[a - 1].lower_ in _BE and doc[a].lower_.endswith(("ed", "en", "nt"))
                    and doc[a].lower_ != doc[a].lemma_)
@@ -670,6 +676,11 @@ class Extractor:
                     src, tgt, how = right, right2, "noun, order of mention"
             else:
                 return []
+            if r["directed"] == "inverse" and (how == "active" or passive and how == "'by' marks the source"):
+                # "Putin hosted Kim", "Russia received Iranian drones": the act goes to the
+                # subject, from the party after the cue (unless "from" or "by" marks the source:
+                # "received a delegation from Peru", "… led by Belousov")
+                src, tgt, how = tgt, src, how + "; inverse cue: the subject receives"
             if refusal:
                 polarity, typ, how = "adversarial", "diplomatic", f"refused ('{refusal[0]}')"
             pairs = [(s, t) for s in src for t in tgt if s.label_ != t.label_]

@@ -133,8 +133,8 @@ def load_tables(directory=None):
             raise _bad(p, r, "cue", "is empty")
         if r["role"] not in ROLES:
             raise _bad(p, r, "role", f"{r['role']!r} is not one of {', '.join(ROLES)}")
-        if r["role"] != "object" and r["directed"] not in ("true", "false"):
-            raise _bad(p, r, "directed", "must be true or false for a trigger or verb")
+        if r["role"] != "object" and r["directed"] not in ("true", "false", "inverse"):
+            raise _bad(p, r, "directed", "must be true, false or inverse for a trigger or verb")
         if r["polarity"] not in ("", "cooperative", "adversarial"):
             raise _bad(p, r, "polarity", f"{r['polarity']!r} is not cooperative or adversarial")
     p = directory / "grades.csv"
