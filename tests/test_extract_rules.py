@@ -163,7 +163,17 @@ def test_the_tables_reject_a_bad_row_naming_file_line_and_field(tmp_path):
         load_tables(tmp_path)
 
 
-@pytest.mark.parametrize("row", [r for r in rows("references.csv") if r["count"] != "speaker"],
+@pytest.mark.parametrize("row", [r for r in rows("references.csv") if r["count"].startswith("earlier:")],
+                         ids=lambda r: r["cue"])
+def test_every_earlier_reference_cue_stands_for_its_actor(ex, row):
+    second = row["example"].split(". ", 1)[1]
+    cands = [c for c in found(ex, row["example"]) if c.quote == second]
+    assert cands and all(row["count"][8:] in (c.source, c.target) for c in cands), row["cue"]
+    assert not found(ex, second), row["cue"]  # not named before: not resolved
+
+
+@pytest.mark.parametrize("row", [r for r in rows("references.csv")
+                                 if r["count"] != "speaker" and not r["count"].startswith("earlier:")],
                          ids=lambda r: r["cue"])
 def test_every_reference_cue_stands_for_the_last_actors_named(ex, row):
     second = row["example"].split(". ", 1)[1]
@@ -735,3 +745,23 @@ def test_an_inverse_cue_goes_from_the_party_after_it_to_its_subject(ex, text, pa
 ])
 def test_a_host_cue_needs_its_visitor_next_to_it(ex, text):
     assert not [c for c in found(ex, text) if c.type == "diplomatic"]
+
+
+def test_an_earlier_reference_stands_for_its_actor_only_when_named_before(ex):
+    c = found(ex, "The EU met in 2019. In 2020, the bloc imposed sanctions on Russia.")
+    assert [(x.source, x.target, x.type) for x in c] == [("eu", "RUS", "sanctions")]
+    assert not found(ex, "In 2020, the bloc imposed sanctions on Russia.")
+    # the paragraph names other actors first: the bloc is not the EU of an earlier paragraph
+    c = found(ex, "The EU met in 2019.\nChile and Peru formed a group. In 2020, the bloc imposed sanctions on Russia.")
+    assert c and not [x for x in c if "eu" in (x.source, x.target)]
+
+
+def test_its_opening_a_sentence_is_the_subject_of_the_sentence_before(ex):
+    c = found(ex, "Russia is a big exporter of oil. Its trade with China grew in 2023.")
+    assert [(x.source, x.target, x.type) for x in c] == [("RUS", "CHN", "trade")]
+    c = found(ex, "Russia is a big exporter. In 2023, its trade with China grew.")
+    assert [(x.source, x.target) for x in c] == [("RUS", "CHN")]
+    # no single subject before it, or "its" deep in its sentence: not resolved
+    assert not found(ex, "The report on Russia was long. Its trade with China grew in 2023.")
+    assert not [x for x in found(ex, "China and Russia met in 2019. Its trade with China grew in 2023.")
+                if x.type == "trade"]

@@ -166,7 +166,9 @@ class Extractor:
         self.refs = {}
         for i, r in enumerate(tables.references):
             self.refs[f"R{i}"] = {"group": 0, "speaker": -1}.get(r["count"], None)
-            if self.refs[f"R{i}"] is None:
+            if r["count"].startswith("earlier:"):
+                self.refs[f"R{i}"] = r["count"][8:]  # "the alliance": NATO, when named before
+            elif self.refs[f"R{i}"] is None:
                 self.refs[f"R{i}"] = int(r["count"])
             self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
@@ -281,8 +283,18 @@ class Extractor:
                 x.start in (b + 1, b + 2) for x in actors)  # "the three leaders of Japan, …"
             if named_after:
                 continue
+            if isinstance(n, str):  # "the alliance" is NATO only when NATO was named before it:
+                # in its paragraph, or before it when its paragraph names no other actor first
+                # (after "Japan, South Korea and the U.S." the alliance is theirs)
+                named = [x.label_ for x in out if x.end <= a]
+                if n in named or not named and n in history:
+                    out.append(Span(doc, a, b, label=n))
+                    out.sort(key=lambda sp: sp.start)
+                continue
             if n == -1:  # "China declared that it opposed …": the subject of the report
                 lab = self._speaker(doc, actors, a)
+                if lab is None and doc[a].lower_ == "its":
+                    lab = self._previous_subject(doc, actors, a)
                 if lab:
                     out.append(Span(doc, a, b, label=lab))
                     out.sort(key=lambda sp: sp.start)
@@ -358,6 +370,25 @@ class Extractor:
         if first is None or first.start - sent.start > 6:
             return None
         return first.label_
+
+    @staticmethod
+    def _previous_subject(doc, actors, a):
+        """The actor "its" stands for when it opens its sentence ("Its trade with China grew",
+        "In 2023, its trade …"): the subject of the sentence before, in the same paragraph — an
+        actor among its first three words, alone (not "China and Russia"). None otherwise."""
+        sent = doc[a].sent
+        head = [t for t in doc[sent.start:a] if not (t.is_punct or t.like_num)]
+        if len(head) > 2 or sent.start == 0:
+            return None  # "Its" after at most a short fronted phrase ("In 2023, its …")
+        if any(x.start < a and x.start >= sent.start for x in actors):
+            return None
+        prev = doc[sent.start - 1].sent
+        first = [x for x in actors if prev.start <= x.start < prev.end]
+        if not first or first[0].start - prev.start > 2:
+            return None
+        if len(first) > 1 and first[1].start - first[0].end <= 2:
+            return None  # "China and Russia …": no single subject
+        return first[0].label_
 
     @staticmethod
     def _groups(doc, spans):

@@ -146,11 +146,16 @@ def load_tables(directory=None):
         if r["kind"] not in NEGATION_KINDS or not r["cue"]:
             raise _bad(p, r, "kind", f"{r['kind']!r} is not one of {', '.join(NEGATION_KINDS)}")
     p = directory / "references.csv"
+    known = {a["id"] for a in t.actors}
     for r in t.references:
+        if r["count"].startswith("earlier:"):
+            if r["count"][8:] not in known:
+                raise _bad(p, r, "count", f"{r['count'][8:]!r} is not an actor id of actors.csv")
+            continue
         if not r["cue"] or r["count"] not in ("group", "speaker") and (
                 not r["count"].isdigit() or int(r["count"]) < 2):
             raise _bad(p, r, "count", f"{r['count']!r} is not a number of actors (2 or more), "
-                                      "'group' or 'speaker'")
+                                      "'group', 'speaker' or 'earlier:ID'")
     p = directory / "quantities.csv"
     for r in t.quantities:
         if r["unit"] not in UNIT_REF:
