@@ -7,6 +7,8 @@ actors.csv by hand; this script is only how the first version was made:
 * every country country_converter knows (short and official names, ISO3 id) plus pycountry's
   names without a comma ("Korea, Republic of" is not how an article names a country);
 * DEMONYMS and CAPITALS below (written by hand; capitals stand for their state as metonyms);
+* INSTITUTIONS: a state's agencies and seats of government that speak and act for it ("the
+  Treasury Department said", "the Blue House"), recorded as the state, like a leader;
 * LEADERS: the persons the seed articles name, recorded as the state they act for (the data
   dictionary records a leader's act as an act of the state).
 
@@ -77,6 +79,20 @@ LEADERS = {
     "UKR": "Zelensky;Zelenskyy;Volodymyr Zelensky",
 }
 
+# agencies and seats of government named without their state: the state acts and speaks through
+# them ("the State Department said" is the United States on record). A ministry named with its
+# state ("South Korea's Defence Ministry", "the Foreign Ministry in Beijing") needs no row: the
+# state's name or capital is matched.
+INSTITUTIONS = {
+    "USA": "State Department;Department of State;Treasury Department;Department of the Treasury;"
+           "U.S. Treasury;Defense Department;Department of Defense;Commerce Department;"
+           "Department of Commerce",
+    "KOR": "Blue House",
+    "CHN": "Zhongnanhai",
+    "GBR": "Downing Street",
+    "FRA": "Élysée Palace;Elysee Palace;Quai d'Orsay",
+}
+
 
 def main():
     actors = list(csv.DictReader(open(ROOT / "data" / "actors.csv", encoding="utf-8", newline="")))
@@ -115,7 +131,8 @@ def main():
             if form and "," not in form:
                 add(c.alpha_3, name, "state", "other", form, "name")
     known = {r["id"]: r for r in rows}
-    for table, kind in ((EXTRA_NAMES, "name"), (DEMONYMS, "demonym"), (CAPITALS, "capital"), (LEADERS, "leader")):
+    for table, kind in ((EXTRA_NAMES, "name"), (DEMONYMS, "demonym"), (CAPITALS, "capital"), (LEADERS, "leader"),
+                        (INSTITUTIONS, "institution")):
         for iso3, forms in table.items():
             base = known[iso3]
             for form in forms.split(";"):

@@ -166,7 +166,9 @@ class Extractor:
         self.refs = {}
         for i, r in enumerate(tables.references):
             self.refs[f"R{i}"] = {"group": 0, "speaker": -1}.get(r["count"], None)
-            if self.refs[f"R{i}"] is None:
+            if r["count"].startswith("earlier:"):
+                self.refs[f"R{i}"] = r["count"][8:]  # "the alliance": NATO, when named before
+            elif self.refs[f"R{i}"] is None:
                 self.refs[f"R{i}"] = int(r["count"])
             self.ref_matcher.add(f"R{i}", list(nlp.tokenizer.pipe([r["cue"]])))
         self.date_patterns = tables.date_patterns()
@@ -252,7 +254,7 @@ class Extractor:
                     for c in self._sentence(sent, in_s, t_s, c_s, offset, article_date, para_date):
                         c.section = section
                         out.append(c)
-                own = self._date_in(sent.text, article_date, None)
+                own = self._date_in(sent.text[self._lead_end(sent.text):], article_date, None)
                 if own:
                     para_date = own
         return out
@@ -281,8 +283,18 @@ class Extractor:
                 x.start in (b + 1, b + 2) for x in actors)  # "the three leaders of Japan, …"
             if named_after:
                 continue
+            if isinstance(n, str):  # "the alliance" is NATO only when NATO was named before it:
+                # in its paragraph, or before it when its paragraph names no other actor first
+                # (after "Japan, South Korea and the U.S." the alliance is theirs)
+                named = [x.label_ for x in out if x.end <= a]
+                if n in named or not named and n in history:
+                    out.append(Span(doc, a, b, label=n))
+                    out.sort(key=lambda sp: sp.start)
+                continue
             if n == -1:  # "China declared that it opposed …": the subject of the report
                 lab = self._speaker(doc, actors, a)
+                if lab is None and doc[a].lower_ == "its":
+                    lab = self._previous_subject(doc, actors, a)
                 if lab:
                     out.append(Span(doc, a, b, label=lab))
                     out.sort(key=lambda sp: sp.start)
@@ -358,6 +370,25 @@ class Extractor:
         if first is None or first.start - sent.start > 6:
             return None
         return first.label_
+
+    @staticmethod
+    def _previous_subject(doc, actors, a):
+        """The actor "its" stands for when it opens its sentence ("Its trade with China grew",
+        "In 2023, its trade …"): the subject of the sentence before, in the same paragraph — an
+        actor among its first three words, alone (not "China and Russia"). None otherwise."""
+        sent = doc[a].sent
+        head = [t for t in doc[sent.start:a] if not (t.is_punct or t.like_num)]
+        if len(head) > 2 or sent.start == 0:
+            return None  # "Its" after at most a short fronted phrase ("In 2023, its …")
+        if any(x.start < a and x.start >= sent.start for x in actors):
+            return None
+        prev = doc[sent.start - 1].sent
+        first = [x for x in actors if prev.start <= x.start < prev.end]
+        if not first or first[0].start - prev.start > 2:
+            return None
+        if len(first) > 1 and first[1].start - first[0].end <= 2:
+            return None  # "China and Russia …": no single subject
+        return first[0].label_
 
     @staticmethod
     def _groups(doc, spans):
@@ -534,6 +565,11 @@ class Extractor:
             lo, hi = (last.end, sp.start) if step > 0 else (sp.end, last.start)
             if hi - lo > 4 or not _joined(doc[lo:hi]):
                 break
+            if step > 0 and not any(t.lower_ in ("and", "or", "&") for t in doc[lo:hi]) and any(
+                    doc[k].lower_ in _REPORTING for k in range(sp.end, min(len(doc), sp.end + 4))
+                    if not any(t.is_punct for t in doc[sp.end:k])):
+                break  # "… to Russia, the Treasury Department said": the speaker of the
+                # sentence, not a party listed with the one before it
             group.append(sp)
         if not group:
             return [], ""
@@ -570,7 +606,7 @@ class Extractor:
         right, prep = self._group(doc, actors, b, +1, (lo, hi))
         carried = False
         if (not left and right and lo == s0 and self._carry and prep not in _SOURCE_PREPS
-                and (r["directed"] == "true" or typ in ALWAYS_DIRECTED)
+                and (r["directed"] in ("true", "inverse") or typ in ALWAYS_DIRECTED)
                 and not any(s0 <= sp.start < a for sp in actors)
                 and not self._group(doc, actors, right[-1].end, +1, (lo, hi))[0]
                 and not any(t.lower_ in ("its", "their", "his", "her") for t in doc[max(s0, a - 3):a])):
@@ -580,6 +616,12 @@ class Extractor:
             left = [Span(doc, a, a, label=lab) for lab in self._carry
                     if lab not in {x.label_ for x in right}]
             carried = bool(left)
+        if r["directed"] == "inverse" and typ == "diplomatic" and right and (
+                right[0].start - b > _NEAR or right[-1].end < len(doc)
+                and doc[right[-1].end].lower_ in _FORCES - {"government", "governments"}):
+            right = []  # the visitor stands next to the host's verb ("hosted Kim", "received a
+            # delegation from Peru"); not "welcomed the expansion of trade between Japan and …",
+            # nor forces ("Poland hosts U.S. troops": no diplomatic tie)
         right2, prep2 = [], ""
         if right:
             right2, prep2 = self._group(doc, actors, right[-1].end, +1, (lo, hi))
@@ -605,7 +647,7 @@ class Extractor:
                 # asks to go on with one: "should continue", "must maintain")
         refusal = next(((cue, ca) for (kind, _, cue), ca, cb in cues if kind == "refusal"
                         and lo <= ca < hi), None)
-        directed = r["directed"] == "true" or typ in ALWAYS_DIRECTED
+        directed = r["directed"] in ("true", "inverse") or typ in ALWAYS_DIRECTED
         polarity = r["polarity"]
         passive = (a > s0 and doc[a - 1].lower_ in _BE and doc[a].lower_.endswith(("ed", "en", "nt"))
                    and doc[a].lower_ != doc[a].lemma_)
@@ -665,6 +707,11 @@ class Extractor:
                     src, tgt, how = right, right2, "noun, order of mention"
             else:
                 return []
+            if r["directed"] == "inverse" and (how == "active" or passive and how == "'by' marks the source"):
+                # "Putin hosted Kim", "Russia received Iranian drones": the act goes to the
+                # subject, from the party after the cue (unless "from" or "by" marks the source:
+                # "received a delegation from Peru", "… led by Belousov")
+                src, tgt, how = tgt, src, how + "; inverse cue: the subject receives"
             if refusal:
                 polarity, typ, how = "adversarial", "diplomatic", f"refused ('{refusal[0]}')"
             pairs = [(s, t) for s in src for t in tgt if s.label_ != t.label_]
@@ -707,6 +754,8 @@ class Extractor:
         lead = _LEAD.match(quote)  # a closing quote mark or a footnote marker left by the splitter
         if lead and lead.end() < len(quote):
             quote, qstart = quote[lead.end():], qstart + lead.end()
+        cut = self._lead_end(quote)  # "SEOUL, March 12 (Reuters) – ", "SPOKESPERSON: "
+        quote, qstart = quote[cut:], qstart + cut
         cue_text = doc[a:b].text + (f" + {obj[0]['cue']} ({doc[obj[1]:obj[2]].text})" if obj else "")
         gap = max(abs(p.start - a) for pr in pairs for p in pr)
         score = round(max(0.1, (0.9 if r["role"] == "trigger" else 0.85) - 0.025 * max(0, gap - 2)), 2)
@@ -727,6 +776,16 @@ class Extractor:
                                  quote, qstart, doc[a:b].text, rule, score, note, round(w, 2), tag,
                                  value, unit))
         return out
+
+    def _lead_end(self, text):
+        """Where the sentence proper starts after a wire dateline ("SEOUL, March 12 (Reuters) –
+        ") or a transcript's speaker label ("SPOKESPERSON: "), leads.csv: 0 when there is none."""
+        cut = 0
+        for row in self.tables.leads:
+            lead = row["regex"].match(text, cut)
+            if lead and lead.end() < len(text):
+                cut = lead.end()
+        return cut
 
     def _quantity(self, quote, typ):
         """The first amount in the quote a quantities.csv row reads for this type: (value, unit)."""
@@ -771,6 +830,9 @@ class Extractor:
         for (kind, grade, cue), ca, cb in cues:
             if kind != "grade" or not (lo <= ca < end_tok):
                 continue
+            if doc[ca].text == "May" and (not doc[ca].is_sent_start or any(
+                    t.like_num for t in doc[max(0, ca - 1):ca + 2])):
+                continue  # "on 14 May", "in May": the month, not the modal "may"
             if (grade == "reported" and ca > 0 and doc[ca - 1].lower_ == "that" and cb < len(doc)
                     and doc[cb].text == ","):
                 continue  # "That said, …": a turn of phrase, nobody reports anything
@@ -851,8 +913,9 @@ class Extractor:
         return None
 
     def _date(self, sent, a, article_date, para_date):
-        anchor = sent.doc[a].idx - sent.start_char
-        own = self._date_in(sent.text, article_date, anchor)
+        cut = self._lead_end(sent.text)  # a dateline's date is the article's, not the tie's
+        anchor = sent.doc[a].idx - sent.start_char - cut
+        own = self._date_in(sent.text[cut:], article_date, anchor)
         if own:
             start, end, note = own
             if end and end <= start:

@@ -27,11 +27,13 @@ TABLE_FILES = {
     "quantities.csv": ("unit", "pattern", "types", "example"),
     "sections.csv": ("heading", "kind", "example"),
     "places.csv": ("form", "example"),
+    "leads.csv": ("kind", "pattern", "example"),
 }
+LEAD_KINDS = ("dateline", "speaker")
 SECTION_KINDS = ("summary",)
 UNIT_REF = {"USD": 1e9, "Mt": 1000 / 566, "bcm": 4.0, "rounds": 500000.0}
 ROLES = ("trigger", "verb", "object")
-FORM_KINDS = ("name", "alias", "demonym", "capital", "leader")
+FORM_KINDS = ("name", "alias", "demonym", "capital", "leader", "institution")
 NEGATION_KINDS = ("negation", "refusal", "unnamed", "recommendation", "continuation")
 MONTHS = {m: i for i, m in enumerate(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -53,6 +55,7 @@ class Tables:
     quantities: list = field(default_factory=list)
     sections: list = field(default_factory=list)
     places: list = field(default_factory=list)
+    leads: list = field(default_factory=list)
 
     def date_patterns(self):
         """``[(name, compiled regex)]`` in table order; ``MONTH`` in a pattern is any month name."""
@@ -130,8 +133,8 @@ def load_tables(directory=None):
             raise _bad(p, r, "cue", "is empty")
         if r["role"] not in ROLES:
             raise _bad(p, r, "role", f"{r['role']!r} is not one of {', '.join(ROLES)}")
-        if r["role"] != "object" and r["directed"] not in ("true", "false"):
-            raise _bad(p, r, "directed", "must be true or false for a trigger or verb")
+        if r["role"] != "object" and r["directed"] not in ("true", "false", "inverse"):
+            raise _bad(p, r, "directed", "must be true, false or inverse for a trigger or verb")
         if r["polarity"] not in ("", "cooperative", "adversarial"):
             raise _bad(p, r, "polarity", f"{r['polarity']!r} is not cooperative or adversarial")
     p = directory / "grades.csv"
@@ -143,11 +146,16 @@ def load_tables(directory=None):
         if r["kind"] not in NEGATION_KINDS or not r["cue"]:
             raise _bad(p, r, "kind", f"{r['kind']!r} is not one of {', '.join(NEGATION_KINDS)}")
     p = directory / "references.csv"
+    known = {a["id"] for a in t.actors}
     for r in t.references:
+        if r["count"].startswith("earlier:"):
+            if r["count"][8:] not in known:
+                raise _bad(p, r, "count", f"{r['count'][8:]!r} is not an actor id of actors.csv")
+            continue
         if not r["cue"] or r["count"] not in ("group", "speaker") and (
                 not r["count"].isdigit() or int(r["count"]) < 2):
             raise _bad(p, r, "count", f"{r['count']!r} is not a number of actors (2 or more), "
-                                      "'group' or 'speaker'")
+                                      "'group', 'speaker' or 'earlier:ID'")
     p = directory / "quantities.csv"
     for r in t.quantities:
         if r["unit"] not in UNIT_REF:
@@ -169,6 +177,14 @@ def load_tables(directory=None):
             raise _bad(p, r, "heading", "is empty")
         if r["kind"] not in SECTION_KINDS:
             raise _bad(p, r, "kind", f"{r['kind']!r} is not one of {', '.join(SECTION_KINDS)}")
+    p = directory / "leads.csv"
+    for r in t.leads:
+        if r["kind"] not in LEAD_KINDS:
+            raise _bad(p, r, "kind", f"{r['kind']!r} is not one of {', '.join(LEAD_KINDS)}")
+        try:
+            r["regex"] = re.compile(r["pattern"])
+        except re.error as ex:
+            raise _bad(p, r, "pattern", f"not a regular expression ({ex})") from None
     p = directory / "dates.csv"
     for r in t.dates:
         try:
