@@ -763,3 +763,18 @@ def test_other_files_an_analyst_might_pass_are_named(tmp_path, name, content, sa
     result = validate(path)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert f"Error: {path}: " in result.output and says in result.output
+
+
+def test_xlsx_date_serial_in_a_number_cell_is_rejected_with_the_date_it_likely_is(tmp_path):
+    import datetime
+    rows = [TIE_FIELDS, ["t1", "A", "B", "trade", datetime.date(2001, 3, 4), None, "false", 1, "confirmed", "d", "q"],
+            ["t2", "A", "C", "trade", 37000, None, "false", 1, "confirmed", "d", "q"],
+            ["t3", "A", "D", "trade", 2001, None, "false", 1, "confirmed", "d", "q"],  # a year, as a number
+            ["t4", "A", "E", "trade", "04/03/2001", None, "false", 1, "confirmed", "d", "q"]]
+    path = write_xlsx(tmp_path / "dates.xlsx", {"ties": rows})
+    result = validate(path)
+    assert result.exit_code == 1
+    assert (f"{path}:ties:3: t2: start: '37000' is a number, not a date: an Excel date serial (2001-04-19)"
+            in result.output)
+    assert f"{path}:ties:5: t4: start: '04/03/2001' is not a date" in result.output
+    assert "2 rows rejected; 2 ties" in result.output

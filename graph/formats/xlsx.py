@@ -70,7 +70,7 @@ def _rows(path, sheet, what):
         raise DatasetError(f"{place}:{head_line}: missing required column{'s' if len(missing) > 1 else ''} "
                            f"{', '.join(missing)} (a {what} sheet needs {', '.join(required)}; no row "
                            f"among {where} names them all)")
-    rows, empty = [], {}
+    rows, empty, serials = [], {}, []
     for line, values in enumerate(it, head_line + 1):
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
@@ -80,9 +80,19 @@ def _rows(path, sheet, what):
                 row[name] = _text(value)
                 if value is None:
                     empty.setdefault(line, []).append((col, name))
+        hit = next(((n, v) for n, v in zip(names, values) if n in columns and n in ("start", "end")
+                    and _serial(v)), None)
+        if hit is not None:  # a date typed as a number: rejected with its likely date, never guessed
+            name, value = hit
+            day = datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
+            serials.append({"file": place, "line": line, "id": row.get("id", ""), "field": name,
+                            "reason": f"{cell_text(value)!r} is a number, not a date: an Excel date serial "
+                                      f"({day.isoformat()}) in a cell not formatted as a date? Format the "
+                                      "column as Date, or type YYYY, YYYY-MM or YYYY-MM-DD"})
+            continue
         rows.append(row)
     if not empty:
-        return rows, []
+        return rows, serials
     formulas, merges = _sheet_facts(path, sheet)
     rejected = []
     if merges:
@@ -90,7 +100,13 @@ def _rows(path, sheet, what):
     if formulas:
         rows, more = _uncomputed(path, sheet, place, rows, empty)
         rejected += more
-    return rows, rejected
+    return rows, serials + rejected
+
+
+def _serial(value):
+    """Whether a number in a date column looks like an Excel date serial (1900-2199), not a year."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+            and 10000 <= value <= 109572)
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
