@@ -188,7 +188,7 @@ def _warn(t):
 def _legend_blocks(page, esc, path=True):
     """The legend as blocks of SVG lines, each ``(height, [elements at y from 0])``."""
     blocks = []
-    out, y = [f'<text x="0" y="0" font-size="11" font-weight="bold" fill="#59636e">TIE TYPES</text>'], 18
+    out, y = ['<text x="0" y="0" font-size="11" font-weight="bold" fill="#59636e">TIE TYPES</text>'], 18
     for t in page["legend"]["types"]:
         out.append(f'<line x1="0" y1="{y - 4}" x2="24" y2="{y - 4}" stroke="{esc(t["color"])}" stroke-width="3"/>')
         warn = _warn(t)

@@ -585,7 +585,7 @@ def diff(ties, actors=None, *, before, after, metric="pagerank", top=10, filters
     >>> [a["id"] for a in d["actors_added"]], [t["id"] for t in d["ties_removed"]], d["moves"][0]["id"]
     (['C'], ['t1'], 'B')
     """
-    from .build import build_graph, select, tie_record
+    from .build import select, tie_record
     filters = dict(filters or {})
     cent_polarity = filters.get("polarity") or "cooperative"
     tie_polarity = filters.get("polarity") or "all"

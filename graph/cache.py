@@ -100,9 +100,7 @@ def _load(entry, key):
         documents = tables["documents.parquet"].to_pandas()
         return Part(label=meta["label"], ties=frame, actors=actors, documents=documents,
                     rejected=meta["rejected"], notes=meta["notes"], checked=True)
-    except (OSError, ValueError, KeyError, TypeError) as ex:  # noqa: F841 - any damage: rebuild
-        return None
-    except Exception:  # pyarrow's errors on a damaged file (ArrowInvalid is a ValueError; others too)
+    except Exception:  # any damage (I/O, JSON, pyarrow's errors on a damaged file, missing keys): rebuild
         return None
 
 

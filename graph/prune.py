@@ -20,8 +20,6 @@ hundreds of thousands of ties, before a graph is built), and
 ties of one type into one record (:func:`aggregate_ties`).
 """
 
-import math
-
 import networkx as nx
 import numpy as np
 import pandas as pd

@@ -13,7 +13,6 @@ import math
 import re
 from dataclasses import dataclass
 
-from graph.schema import TIE_TYPES
 
 __all__ = ["Extractor", "Candidate"]
 
@@ -543,7 +542,7 @@ class Extractor:
         coordinated with them ("China and Russia", "the U.S.–Japan–South Korea"); stops at a
         clause boundary. Returns (actor spans, preposition before the group or '')."""
         seq = actors if step > 0 else list(reversed(actors))
-        group, gap_ok = [], True
+        group = []
         for sp in seq:
             if step > 0 and sp.start < pos or step < 0 and sp.end > pos:
                 continue

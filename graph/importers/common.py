@@ -165,6 +165,37 @@ def _rejections(path, lines, ids, fields, reasons, mask):
             for ln, i, f, r in zip(lines, ids, fields, reasons)]
 
 
+def _event_ends(src_names, dst_names, resolve):
+    """The iso3 of each event's two ends (``""`` when none), resolving each distinct name once."""
+    cache = {}
+
+    def one(v):
+        if v not in cache:
+            cache[v] = resolve(v) if v else None
+        return cache[v]
+    return (np.array([one(v) or "" for v in src_names], dtype=object),
+            np.array([one(v) or "" for v in dst_names], dtype=object))
+
+
+def _event_countries(path, lines, ids, frame, sides, same_field):
+    """Reject events whose two ends are not two different countries; ``(rejected, bad mask)``.
+
+    ``sides``: ``(column, resolved iso3 array, reason when empty, reason when not a
+    country)`` per end, the reasons per row. A row is reported once, with its first fault.
+    """
+    rejected, bad = [], np.zeros(len(frame), dtype=bool)
+    for col, iso, if_empty, if_unknown in sides:
+        empty = (frame[col] == "").to_numpy() & ~bad
+        rejected += _rejections(path, lines, ids, col, if_empty, empty)
+        bad |= empty
+        unknown = (iso == "") & ~bad
+        rejected += _rejections(path, lines, ids, col, if_unknown, unknown)
+        bad |= unknown
+    same = (sides[0][1] == sides[1][1]) & ~bad
+    rejected += _rejections(path, lines, ids, same_field, "same country on both sides (a domestic event)", same)
+    return rejected, bad | same
+
+
 def _unique(ids):
     s = pd.Series(ids, dtype=object)
     n = s.groupby(s).cumcount()

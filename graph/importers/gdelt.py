@@ -6,9 +6,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .common import (_actors, _countries, _dataset, _documents, _num, _read_source, _rejections, _ties,
-                     _unique, country_iso3)
-from .icews import _event_ends
+from .common import (_actors, _countries, _dataset, _documents, _event_countries, _event_ends, _num, _read_source,
+                     _rejections, _ties, _unique)
 
 
 def gdelt_tie_type(code):
@@ -69,20 +68,11 @@ def import_gdelt(path, frame=None, lines=None):
     def code(v):
         return v if cc.code_name(v) and re.fullmatch(r"[A-Z]{3}", v) else None
     src, dst = _event_ends(frame["actor1countrycode"].to_numpy(), frame["actor2countrycode"].to_numpy(), code)
-    rejected, bad = [], np.zeros(len(frame), dtype=bool)
-    for col, iso, name in (("actor1countrycode", src, "actor1name"), ("actor2countrycode", dst, "actor2name")):
-        empty = (frame[col] == "").to_numpy()
-        who = frame[name].where(frame[name] != "", "(none)")
-        rejected += _rejections(path, lines, ids, col, "no country code for actor '" + who + "'", empty & ~bad)
-        bad |= empty
-        unknown = (iso == "") & ~bad
-        rejected += _rejections(path, lines, ids, col, "CAMEO code '" + frame[col]
-                                + "' is not an ISO 3166 country", unknown)
-        bad |= unknown
-    same = (src == dst) & ~bad
-    rejected += _rejections(path, lines, ids, "actor2countrycode",
-                            "same country on both sides (a domestic event)", same)
-    bad |= same
+    rejected, bad = _event_countries(path, lines, ids, frame, [
+        (col, iso, "no country code for actor '" + frame[name].where(frame[name] != "", "(none)") + "'",
+         "CAMEO code '" + frame[col] + "' is not an ISO 3166 country")
+        for col, iso, name in (("actor1countrycode", src, "actor1name"), ("actor2countrycode", dst, "actor2name"))],
+        "actor2countrycode")
     day = frame["day"]
     iso_day = day.str.slice(0, 4) + "-" + day.str.slice(4, 6) + "-" + day.str.slice(6, 8)
     ok_day = day.str.fullmatch(r"\d{8}") & pd.to_datetime(iso_day, format="%Y-%m-%d", errors="coerce").notna()

@@ -1,13 +1,12 @@
 """ICEWS coded events → ties (the per-event form; aggregation is in graph.importers.events)."""
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .common import (_actors, _countries, _dataset, _documents, _num, _read_source, _rejections, _ties,
-                     _unique, country_iso3)
+from .common import (_actors, _dataset, _documents, _event_countries, _event_ends, _read_source, _rejections,
+                     _ties, country_iso3)
 
 
 # CAMEO's structure, applied to ICEWS event-type names (which lack numeric codes):
@@ -57,17 +56,6 @@ def icews_tie_type(event_type):
     return "diplomatic", ""  # pragma: no cover - the last rule matches everything
 
 
-def _event_ends(src_names, dst_names, resolve):
-    cache = {}
-
-    def one(v):
-        if v not in cache:
-            cache[v] = resolve(v) if v else None
-        return cache[v]
-    return (np.array([one(v) or "" for v in src_names], dtype=object),
-            np.array([one(v) or "" for v in dst_names], dtype=object))
-
-
 def import_icews(path, frame=None, lines=None):
     """Import ICEWS events (``date, source, event_type, target, source_country, target_country``).
 
@@ -91,20 +79,11 @@ def import_icews(path, frame=None, lines=None):
     ids = np.array([f"icews:{n}" for n in lines], dtype=object)
     src, dst = _event_ends(frame["source_country"].to_numpy(), frame["target_country"].to_numpy(),
                            lambda v: country_iso3(v.replace("_", " ")))
-    rejected, bad = [], np.zeros(len(frame), dtype=bool)
-    for col, iso, actor in (("source_country", src, "source"), ("target_country", dst, "target")):
-        empty = (frame[col] == "").to_numpy()
-        rejected += _rejections(path, lines, ids, col, "no country for ICEWS actor '" + frame[actor] + "'",
-                                empty & ~bad)
-        bad |= empty
-        unknown = (iso == "") & ~bad
-        rejected += _rejections(path, lines, ids, col, "'" + frame[col]
-                                + "' is not a country name known to country_converter/pycountry", unknown)
-        bad |= unknown
-    same = (src == dst) & ~bad
-    rejected += _rejections(path, lines, ids, "target_country",
-                            "same country on both sides (a domestic event)", same)
-    bad |= same
+    rejected, bad = _event_countries(path, lines, ids, frame, [
+        (col, iso, "no country for ICEWS actor '" + frame[actor] + "'",
+         "'" + frame[col] + "' is not a country name known to country_converter/pycountry")
+        for col, iso, actor in (("source_country", src, "source"), ("target_country", dst, "target"))],
+        "target_country")
     bad_date = ~frame["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy() & ~bad
     rejected += _rejections(path, lines, ids, "date", "'" + frame["date"] + "' is not a date", bad_date)
     bad |= bad_date
