@@ -145,17 +145,21 @@ def _merged(place, rows, empty, merges):
                 if c1 <= col <= c2 and r1 <= line <= r2 and (line, col) != (r1, c1):
                     bad.setdefault(line, (name, f"{get_column_letter(c1 + 1)}{r1}:{get_column_letter(c2 + 1)}{r2}",
                                           f"{get_column_letter(c1 + 1)}{r1}"))
-    if not bad:
-        return rows, []
+    return _reject_rows(rows, bad, place, lambda hit: f"the cell is inside merged cells {hit[1]}, whose value is "
+                        f"stored only in {hit[2]}; unmerge the cells and fill in each row")
+
+
+def _reject_rows(rows, hits, place, reason):
+    """Split ``rows`` into kept rows and rejections for the lines in ``hits`` (line → (field, …));
+    ``reason(hit)`` words each rejection."""
     kept, rejected = [], []
     for row in rows:
-        hit = bad.get(row["line"])
+        hit = hits.get(row["line"])
         if hit is None:
             kept.append(row)
-            continue
-        rejected.append({"file": place, "line": row["line"], "id": row.get("id", ""), "field": hit[0],
-                         "reason": f"the cell is inside merged cells {hit[1]}, whose value is stored only in "
-                                   f"{hit[2]}; unmerge the cells and fill in each row"})
+        else:
+            rejected.append({"file": place, "line": row["line"], "id": row.get("id", ""), "field": hit[0],
+                             "reason": reason(hit)})
     return kept, rejected
 
 
@@ -179,18 +183,11 @@ def _uncomputed(path, sheet, place, rows, empty):
                     formulas.setdefault(line, (name, value))
     finally:
         wb.close()
-    kept, rejected = [], []
-    for row in rows:
-        hit = formulas.get(row["line"])
-        if hit is None:
-            kept.append(row)
-            continue
+    def reason(hit):
         text = hit[1] if len(hit[1]) <= 40 else hit[1][:39] + "…"
-        rejected.append({"file": place, "line": row["line"], "id": row.get("id", ""), "field": hit[0],
-                         "reason": f"the cell holds the formula {text!r} with no computed value (the file "
-                                   "was saved by a program that does not calculate); open it in Excel or "
-                                   "LibreOffice and save it again"})
-    return kept, rejected
+        return (f"the cell holds the formula {text!r} with no computed value (the file was saved by a program "
+                "that does not calculate); open it in Excel or LibreOffice and save it again")
+    return _reject_rows(rows, formulas, place, reason)
 
 
 def _not_a_zip(path):
