@@ -124,7 +124,7 @@ def pandas_baseline(pattern, chunk=1_000_000):
     import glob
     import pandas as pd
     from graph.importers.events import gdelt_countries
-    from graph.importers.gdelt import gdelt_tie_type
+    from graph.importers import gdelt_tie_type
     valid = set(gdelt_countries())
     parts = []
     for path in sorted(glob.glob(pattern)):

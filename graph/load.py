@@ -22,6 +22,7 @@ import pandas as pd
 from .dataset import Dataset, Part, format_rejection
 from .errors import DatasetError
 from .textsafe import not_utf8_message as _not_utf8
+from .textsafe import xml_illegal_mask as _xml_illegal_mask
 from .sources import check_regular_file, read_source, resolve_source
 from .schema import (ACTOR_COLUMNS, ACTOR_KINDS, ACTOR_REQUIRED, ADVERSARIAL_TYPES, CONFIDENCE_LEVELS,
                      DOCUMENT_COLUMNS, DOCUMENT_REQUIRED, POLARITIES, TIE_COLUMNS,
@@ -550,58 +551,6 @@ class _Checker:
     def result(self):
         self.errors.sort(key=lambda e: e[0])
         return [e[1] for e in self.errors]
-
-
-#: RE2 spelling of graph.textsafe.XML_ILLEGAL_RE (no surrogates: Arrow strings are valid UTF-8).
-_XML_ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
-
-
-def _xml_illegal_mask(col):
-    """NumPy mask of the values of a column holding a character XML cannot carry; None if none does.
-
-    An Arrow-backed column is looked at byte-wise first (no byte below 0x20 but
-    tab, LF, CR, and no 0xEF lead byte: nothing to find); only then one Arrow
-    regex pass. Other text columns go through Python's regex.
-    """
-    from .textsafe import XML_ILLEGAL_RE
-    if isinstance(col.array, pd.arrays.ArrowStringArray):
-        import pyarrow as pa
-        import pyarrow.compute as pac
-        arr = _arrow(col)
-        chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
-        suspect = False
-        for chunk in chunks:
-            data = chunk.buffers()[2]
-            if data is None or len(chunk) == 0:
-                continue
-            # only the bytes of this chunk's values: the chunks of a column read from Parquet
-            # are often slices of one shared buffer, which would otherwise be scanned once each
-            width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-            offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
-            b = np.frombuffer(data, dtype=np.uint8)[
-                offsets[chunk.offset]:offsets[chunk.offset + len(chunk)]]
-            if len(b) == 0 or (b.min() >= 32 and b.max() < 0xEF):  # two fast reductions, no temporaries
-                continue
-            low = b < 32  # two plain passes (a tab or line break inside a value is fine)
-            if low.any():
-                found = b[low]
-                if ((found != 9) & (found != 10) & (found != 13)).any():
-                    suspect = True
-                    break
-            if (b == 0xEF).any():  # the lead byte of U+F000..U+FFFF (U+FFFE, U+FFFF among them)
-                suspect = True
-                break
-        if not suspect:
-            return None
-        found = pac.match_substring_regex(arr, _XML_ILLEGAL_RE2).fill_null(False)
-        mask = found.to_numpy(zero_copy_only=False)
-    else:
-        if col.dtype.kind != "O" and str(col.dtype) not in ("string", "str"):
-            return None
-        mask = col.map(lambda v: isinstance(v, str) and XML_ILLEGAL_RE.search(v) is not None) \
-            .to_numpy(dtype=bool)
-    mask = np.asarray(mask, dtype=bool)
-    return mask if mask.any() else None
 
 
 def parse_partial_dates(values):

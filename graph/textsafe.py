@@ -203,3 +203,60 @@ def _where_byte(raw, at, line, row_ids=True):
         return f"; row {rid}, column {header[col]}" if rid else f"; column {header[col]}"
     except (StopIteration, csv.Error, ValueError, IndexError):
         return ""
+
+
+#: RE2 spelling of XML_ILLEGAL_RE (no surrogates: Arrow strings are valid UTF-8).
+_XML_ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
+
+
+def xml_illegal_mask(col):
+    """NumPy mask of the values of a pandas column holding a character XML cannot carry; None if none does.
+
+    One rule for the loader and the importers. Text is looked at byte-wise in
+    Arrow first (no byte below 0x20 but tab, LF, CR, and no 0xEF lead byte:
+    nothing to find); only then one Arrow regex pass. An object column is handed
+    to Arrow first (a Python pass over a million values costs seconds); one that
+    is not all text, value by value. Numbers, booleans and dates hold no text.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pac
+    if isinstance(col.array, pd.arrays.ArrowStringArray):
+        arr = pa.array(col.array)
+    elif col.dtype.kind != "O" and str(col.dtype) not in ("string", "str"):
+        return None
+    else:
+        try:
+            arr = pa.array(col.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text
+            mask = col.map(lambda v: isinstance(v, str) and XML_ILLEGAL_RE.search(v) is not None) \
+                .to_numpy(dtype=bool)
+            return mask if mask.any() else None
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    suspect = False
+    for chunk in chunks:
+        data = chunk.buffers()[2]
+        if data is None or len(chunk) == 0:
+            continue
+        # only the bytes of this chunk's values: the chunks of a column read from Parquet
+        # are often slices of one shared buffer, which would otherwise be scanned once each
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
+        b = np.frombuffer(data, dtype=np.uint8)[offsets[chunk.offset]:offsets[chunk.offset + len(chunk)]]
+        if len(b) == 0 or (b.min() >= 32 and b.max() < 0xEF):  # two fast reductions, no temporaries
+            continue
+        low = b < 32  # two plain passes (a tab or line break inside a value is fine)
+        if low.any():
+            found = b[low]
+            if ((found != 9) & (found != 10) & (found != 13)).any():
+                suspect = True
+                break
+        if (b == 0xEF).any():  # the lead byte of U+F000..U+FFFF (U+FFFE, U+FFFF among them)
+            suspect = True
+            break
+    if not suspect:
+        return None
+    mask = np.asarray(pac.match_substring_regex(arr, _XML_ILLEGAL_RE2).fill_null(False)
+                      .to_numpy(zero_copy_only=False), dtype=bool)
+    return mask if mask.any() else None

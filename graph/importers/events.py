@@ -58,6 +58,7 @@ try:  # ISA-L's inflate, 2-3x zlib's (optional: zipfile's zlib otherwise)
 except ImportError:  # pragma: no cover - isal is a dependency; kept optional for odd platforms
     _isal_zlib = None
 from ..schema import ADVERSARIAL_TYPES
+from .codes import GDELT_FULL_COLUMNS, icews_tie_type
 from .common import _countries, _dataset, _documents, _actors, _ties, country_iso3
 
 __all__ = ["GDELT_LAYOUTS", "PERIODS", "ENGINES", "AGGREGATE_SQL", "DIALECTS", "expand_files", "sniff",
@@ -355,7 +356,6 @@ ICEWS_TAB_NEEDS = ("Event ID", "Event Date", "Source Name", "Source Country", "E
 def icews_csv_frame(path):
     """The ICEWS14 form as a normalised event table (pandas; it has no CAMEO codes)."""
     from .common import _read_source
-    from .icews import icews_tie_type
     frame, lines = _read_source(path, ("date", "source", "event_type", "target", "source_country",
                                        "target_country"), "ICEWS events")
     kinds = {e: icews_tie_type(e) for e in pd.unique(frame["event_type"])}
@@ -820,7 +820,6 @@ def read_event_frame(kind, path):
         raise DatasetError(f"{path}: not readable as {layout} ({str(ex).splitlines()[0]})") from None
     frame = frame.apply(lambda s: s.str.strip())
     if layout == "gdelt-tsv":
-        from .gdelt import GDELT_FULL_COLUMNS
         if frame.shape[1] != n:
             raise DatasetError(f"{path}: rows have {frame.shape[1]} fields, the first line {n}")
         names = list(GDELT_FULL_COLUMNS[:35]) + [f"_c{k}" for k in range(35, n)]

@@ -8,39 +8,7 @@ import pandas as pd
 
 from .common import (_actors, _countries, _dataset, _documents, _event_countries, _event_ends, _num, _read_source,
                      _rejections, _ties, _unique)
-
-
-def gdelt_tie_type(code):
-    """Return ``(type, polarity)`` for a CAMEO event code (GDELT ``eventcode``).
-
-    Examples
-    --------
-    >>> [gdelt_tie_type(c) for c in ["042", "0622", "0741", "111", "163", "190"]]
-    [('diplomatic', ''), ('military_cooperation', ''), ('military_cooperation', ''), ('diplomatic', 'adversarial'), ('sanctions', ''), ('hostile_act', '')]
-    """
-    code = str(code).strip()
-    root = int(code[:2]) if code[:2].isdigit() else 0
-    if code.startswith(("062", "074", "075")):
-        return "military_cooperation", ""
-    if code.startswith("061"):
-        return "trade", ""
-    if code.startswith(("163", "172")) or root == 16:
-        return "sanctions", ""
-    if root in (15, 17, 18, 19, 20):
-        return "hostile_act", ""
-    if root == 7 or code.startswith("051"):
-        return "political_support", ""
-    if root in (10, 11, 12, 13, 14):
-        return "diplomatic", "adversarial"
-    return "diplomatic", ""
-
-
-GDELT_COLUMNS = ("globaleventid", "day", "actor1countrycode", "actor2countrycode", "actor1name",
-                 "actor2name", "eventcode", "quadclass", "goldsteinscale")
-
-
-#: GDELT 1.0's field names (lower case, as the shipped sample's header); 2.0 has the same first 35.
-GDELT_FULL_COLUMNS = tuple("globaleventid,day,monthyear,year,fractiondate,actor1code,actor1name,actor1countrycode,actor1knowngroupcode,actor1ethniccode,actor1religion1code,actor1religion2code,actor1type1code,actor1type2code,actor1type3code,actor2code,actor2name,actor2countrycode,actor2knowngroupcode,actor2ethniccode,actor2religion1code,actor2religion2code,actor2type1code,actor2type2code,actor2type3code,isrootevent,eventcode,eventbasecode,eventrootcode,quadclass,goldsteinscale,nummentions,numsources,numarticles,avgtone,actor1geo_type,actor1geo_fullname,actor1geo_countrycode,actor1geo_adm1code,actor1geo_lat,actor1geo_long,actor1geo_featureid,actor2geo_type,actor2geo_fullname,actor2geo_countrycode,actor2geo_adm1code,actor2geo_lat,actor2geo_long,actor2geo_featureid,actiongeo_type,actiongeo_fullname,actiongeo_countrycode,actiongeo_adm1code,actiongeo_lat,actiongeo_long,actiongeo_featureid,dateadded,sourceurl".split(","))
+from .codes import GDELT_COLUMNS, gdelt_tie_type  # noqa: F401 - gdelt_tie_type is also imported from here
 
 
 def import_gdelt(path, frame=None, lines=None):

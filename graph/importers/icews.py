@@ -7,53 +7,7 @@ import pandas as pd
 
 from .common import (_actors, _dataset, _documents, _event_countries, _event_ends, _read_source, _rejections,
                      _ties, country_iso3)
-
-
-# CAMEO's structure, applied to ICEWS event-type names (which lack numeric codes):
-# first rule that matches the start of the name wins.
-_ICEWS_RULES = (
-    (("Impose_embargo", "Impose_administrative_sanctions", "Reduce_or_break", "Reduce_relations",
-      "Reduce_or_stop", "Halt_negotiations", "Halt_mediation", "Expel_or_withdraw"), "sanctions", ""),
-    (("Use_", "Employ_aerial", "fight_", "Physically_assault", "Kill_", "Assassinate",
-      "Attempt_to_assassinate", "Abduct", "Torture", "Sexually_assault", "Carry_out", "Conduct_suicide",
-      "Occupy_territory", "Seize_or_damage", "Destroy_property", "Engage_in_mass", "Violate_ceasefire",
-      "Detonate", "Impose_blockade", "Demonstrate_military", "Increase_military_alert",
-      "Mobilize_or_increase_armed", "Arrest", "Confiscate", "Expel_or_deport", "Coerce",
-      "Obstruct_passage"), "hostile_act", ""),
-    (("Cooperate_militarily", "Provide_military", "Receive_deployment_of_peacekeepers",
-      "Share_intelligence", "Express_intent_to_cooperate_militarily"), "military_cooperation", ""),
-    (("Cooperate_economically", "Express_intent_to_cooperate_economically"), "trade", ""),
-    (("Provide_aid", "Provide_economic_aid", "Provide_humanitarian_aid", "Praise_or_endorse",
-      "Rally_support", "Defend_verbally", "Grant_diplomatic_recognition", "Express_accord",
-      "Grant_asylum", "Forgive", "Apologize"), "political_support", ""),
-    (("Accuse", "Criticize", "Complain", "Bring_lawsuit", "Rally_opposition", "Demand", "Reject",
-      "Refuse", "Veto", "Threaten", "Give_ultimatum", "Defy_norms", "Demonstrate", "Protest",
-      "Conduct_hunger_strike", "Conduct_strike", "Engage_in_political_dissent",
-      "Engage_in_violent_protest", "Investigate", "Deny_responsibility", "Impose_restrictions",
-      "Ban_political"), "diplomatic", "adversarial"),
-    (("",), "diplomatic", ""),
-)
-
-
-def icews_tie_type(event_type):
-    """Return ``(type, polarity)`` for an ICEWS/CAMEO event-type name.
-
-    Material conflict → ``hostile_act``; embargoes, sanctions and cut relations →
-    ``sanctions``; military aid and cooperation → ``military_cooperation``;
-    economic cooperation → ``trade``; aid and endorsement → ``political_support``;
-    verbal conflict (accuse, demand, reject, threaten, protest) → ``diplomatic``
-    marked adversarial; every other statement, meeting or agreement → ``diplomatic``.
-
-    Examples
-    --------
-    >>> [icews_tie_type(e) for e in ["Consult", "Threaten", "Use_conventional_military_force",
-    ...                                "Impose_embargo,_boycott,_or_sanctions", "Provide_military_aid"]]
-    [('diplomatic', ''), ('diplomatic', 'adversarial'), ('hostile_act', ''), ('sanctions', ''), ('military_cooperation', '')]
-    """
-    for prefixes, tie_type, polarity in _ICEWS_RULES:
-        if event_type.startswith(prefixes):
-            return tie_type, polarity
-    return "diplomatic", ""  # pragma: no cover - the last rule matches everything
+from .codes import gdelt_tie_type, icews_tie_type
 
 
 def import_icews(path, frame=None, lines=None):
@@ -89,7 +43,6 @@ def import_icews(path, frame=None, lines=None):
     bad |= bad_date
     f = frame[~bad]
     if "cameo" in f.columns:  # the Dataverse layout: the CAMEO code decides, as for GDELT
-        from .gdelt import gdelt_tie_type
         kinds = {c: gdelt_tie_type(c) for c in pd.unique(f["cameo"])}
         type_key = f["cameo"]
     else:

@@ -19,34 +19,12 @@ on what an importer returns:
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 
 from ..schema import ACTOR_COLUMNS, DOCUMENT_COLUMNS, TIE_COLUMNS
 from ..textsafe import XML_ILLEGAL_RE, describe_char
+from ..textsafe import xml_illegal_mask as _illegal_mask
 
 __all__ = ["refuse_xml_text"]
-
-
-def _illegal_mask(col):
-    """Boolean mask of the values of a column holding a character XML cannot carry; None if none does.
-
-    The loader's own scan (:func:`graph.load._xml_illegal_mask`: a byte-wise look
-    over Arrow buffers, a regex pass only when something is suspect), so that the
-    rule and its cost are the same at import and at load; object columns are
-    handed to it as Arrow strings (a Python pass over a million values costs seconds).
-    """
-    from ..load import _str_array, _xml_illegal_mask  # imported here: graph.load sits above importers
-    if isinstance(col.array, pd.arrays.ArrowStringArray):
-        return _xml_illegal_mask(col)
-    if col.dtype.kind != "O" and str(col.dtype) not in ("string", "str"):
-        return None  # numbers, booleans, dates: no text
-    import pyarrow as pa
-    try:
-        arr = pa.array(col.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: look at the text values one by one
-        mask = col.map(lambda v: isinstance(v, str) and XML_ILLEGAL_RE.search(v) is not None).to_numpy(bool)
-        return mask if mask.any() else None
-    return _xml_illegal_mask(pd.Series(_str_array(arr), index=col.index))
 
 
 def _reason(value):
